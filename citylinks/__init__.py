@@ -1,0 +1,1 @@
+"""citylinks: sectors and partner cities in news about Hanoi's international cooperation."""

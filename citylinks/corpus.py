@@ -1,0 +1,612 @@
+"""The corpus: read saved news pages, strip page furniture, extract metadata, flag bad files."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from citylinks.dates import is_date_line, parse_iso_date
+from citylinks.paths import resolve
+from citylinks.tables import export_csv, write_stage_table
+
+NBSP = "\u00a0"
+
+# Markers after which a page holds only other articles, tags and sharing links.
+FOOTER_MARKERS = re.compile(
+    r"^(?:RELATED NEWS|RELATED ARTICLES?|RELATED STORIES|Related news|Related articles?|"
+    r"TAGS?:|Tags?:|Other news|OTHER NEWS|More news|MORE NEWS|Read more|READ MORE|"
+    r"See also|Share this( article)?|Most read|MOST READ|Latest news|LATEST NEWS|"
+    r"You may also like|Recommended for you)\b",
+)
+BREADCRUMB = re.compile(r"^(?:Home|Trang chủ)\s*[/>»›|]")
+# A caption ends with a photo credit: "Photos: Thanh Hai/The Hanoi Times"
+PHOTO_CREDIT = re.compile(
+    r"\b(?:Photos?|Photo credit|Source|Image)\s*:\s*(?P<credit>[^.:]{2,80}?)\.?\s*$"
+)
+# Authors before the date in a byline: "Ngoc Mai - Van Ha", "By Ngoc Mai and Lien Ha"
+AUTHOR_SPLIT = re.compile(r"\s+(?:-|–|—|and|&)\s+|\s*[,;]\s*")
+BYLINE_PREFIX = re.compile(r"^(?:by|posted by|written by|updated|published|posted)\s*:?\s*", re.I)
+WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
+
+# Limits that tell a news article from something else saved into the folder.
+MIN_ARTICLE_WORDS = 40  # shorter and without a date line: a note, not an article
+BINARY_CONTROL_SHARE = 0.02  # more control characters than this: not text
+STANDFIRST_MAX_WORDS = 70
+
+
+@dataclass
+class CleanedPage:
+    """One page split into what we keep (title, standfirst, body) and what we removed, and why."""
+
+    title: str = ""
+    standfirst: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    photo_credits: list[str] = field(default_factory=list)
+    tags: str = ""
+    published: str = ""
+    date_text: str = ""
+    date_format: str = ""
+    warnings: list[str] = field(default_factory=list)
+    removed: list[tuple[str, str, str]] = field(default_factory=list)  # (zone, reason, line)
+
+    @property
+    def text(self) -> str:
+        """Title, standfirst and body as the text later stages analyse."""
+        return "\n\n".join(p for p in [self.title, self.standfirst, *self.paragraphs] if p)
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
+    """Decode a file's bytes as UTF-8 (with or without BOM) or cp1252; return (text, encoding, problem)."""
+    if not data.strip():
+        return None, "", "empty file"
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return None, "", "binary file, not text (contains NUL bytes)"
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            return None, "", "binary file, not text (neither UTF-8 nor cp1252)"
+    head = text[:65536]
+    controls = sum(1 for ch in head if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > BINARY_CONTROL_SHARE * len(head):
+        return None, encoding, "binary file, not text (control characters)"
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding, ""
+
+
+def fold_line(line: str) -> str:
+    """Return a line's comparison key: case, punctuation and white space folded."""
+    return " ".join(WORD.findall(line.casefold()))
+
+
+def count_words(text: str) -> int:
+    """Count the words in a text."""
+    return sum(1 for _ in WORD.finditer(text))
+
+
+def _tidy(line: str) -> str:
+    # No-break spaces and runs of spaces inside a line carry no meaning once the line is kept.
+    return " ".join(line.replace(NBSP, " ").split())
+
+
+def _split_authors(text: str) -> list[str]:
+    text = BYLINE_PREFIX.sub("", text.strip(" ,/|-–—·"))
+    return [a.strip() for a in AUTHOR_SPLIT.split(text) if a.strip() and count_words(a) <= 5]
+
+
+def _is_caption(raw: str) -> str:
+    """Return the photo credit ('' if none) when a line is a photo caption, else None."""
+    credit = PHOTO_CREDIT.search(raw)
+    if credit:
+        return credit.group("credit").strip()
+    if raw.startswith(NBSP):
+        return ""
+    return None
+
+
+def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> CleanedPage:
+    """Split a saved page into header, body and footer; keep the article, record what went."""
+    page = CleanedPage()
+    lines = text.split("\n")
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if not nonblank:
+        return page
+
+    # Footer: everything from the first footer marker on (after the first few lines).
+    end = len(lines)
+    for i in nonblank[2:]:
+        if FOOTER_MARKERS.match(lines[i].strip()):
+            end = i
+            break
+    if end < len(lines):
+        footer = [line.strip() for line in lines[end:] if line.strip()]
+        for line in footer:
+            if re.match(r"^TAGS?:", line, re.I):
+                page.tags = line.split(":", 1)[1].strip()
+        page.removed.append(
+            ("footer", f"footer: {len(footer)} lines from '{footer[0][:40]}'", " | ".join(footer))
+        )
+
+    # Header: the byline or date line within the first lines; the title sits just above it
+    # (Hanoi Times "Ngoc Mai 15:37, 2024/03/22") or just below it ("Nov 06, 2024 / 16:06").
+    head = [i for i in nonblank if i < end][:12]
+    date_at, found = None, None
+    for i in head:
+        found = is_date_line(lines[i])
+        if found:
+            date_at = i
+            break
+    title_at = None
+    if date_at is not None:
+        above = [
+            i
+            for i in head
+            if i < date_at
+            and not BREADCRUMB.match(lines[i].strip())
+            and fold_line(lines[i]) not in furniture
+        ]
+        below = [i for i in nonblank if date_at < i < end]
+        authors_text = lines[date_at][: lines[date_at].find(found.text)]
+        if above and (authors_text.strip() or not below) and len(above) >= 1:
+            # Title above the byline; lines above the title are navigation.
+            title_at = above[-1]
+        elif below:
+            title_at = below[0]
+        page.authors = _split_authors(authors_text) if authors_text.strip() else []
+        page.date_text, page.date_format = found.text, found.fmt
+        if found.value:
+            page.published = found.value.isoformat()
+        else:
+            page.warnings.append(f"byline date {found.problem}; publish date left empty")
+    else:
+        page.warnings.append("no publish date found in the page header")
+        for i in head:
+            line = lines[i].strip()
+            if (
+                BREADCRUMB.match(line)
+                or fold_line(line) in furniture
+                or _is_caption(lines[i]) is not None
+            ):
+                continue
+            title_at = i
+            break
+
+    body_start = (title_at if title_at is not None else -1) + 1
+    if date_at is not None:
+        body_start = max(body_start, date_at + 1)
+    for i in nonblank:
+        if i >= body_start or i >= end:
+            break
+        line = lines[i].strip()
+        if i == title_at:
+            page.title = _tidy(line)
+        elif i == date_at:
+            page.removed.append(("header", "byline and date", line))
+        elif BREADCRUMB.match(line):
+            page.removed.append(("header", "breadcrumb", line))
+        else:
+            page.removed.append(("header", "navigation", line))
+
+    # Body: drop captions and repeated page furniture; keep paragraphs as blank-line blocks.
+    block: list[str] = []
+    blocks: list[str] = []
+    for i in range(body_start, end):
+        raw = lines[i]
+        if not raw.strip():
+            if block:
+                blocks.append("\n".join(block))
+                block = []
+            continue
+        credit = _is_caption(raw)
+        if credit is not None:
+            if credit and credit not in page.photo_credits:
+                page.photo_credits.append(credit)
+            page.removed.append(("body", "photo caption", raw.strip()))
+            continue
+        if fold_line(raw) in furniture:
+            page.removed.append(("body", "repeated page furniture", raw.strip()))
+            continue
+        block.append(_tidy(raw))
+    if block:
+        blocks.append("\n".join(block))
+
+    # Standfirst: a short summary paragraph straight under the title, when a body follows it.
+    if len(blocks) >= 3 and count_words(blocks[0]) <= STANDFIRST_MAX_WORDS:
+        page.standfirst = blocks.pop(0).replace("\n", " ")
+    page.paragraphs = blocks
+    return page
+
+
+def find_furniture(line_keys: list[set[str]], *, min_articles: int) -> frozenset[str]:
+    """Return the lines that repeat in at least `min_articles` distinct stories."""
+    counts = Counter(key for keys in line_keys for key in keys if key)
+    return frozenset(key for key, n in counts.items() if n >= min_articles)
+
+
+def make_article_id(relative: str) -> str:
+    """Return a stable, URL-safe id for a file: its name when that is safe, else name + hash."""
+    stem = Path(relative).stem
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_-]+", "-", ascii_stem.lower()).strip("-")[:48] or "article"
+    if slug == stem and Path(relative).parent == Path("."):
+        return slug
+    return f"{slug}-{hashlib.sha1(relative.encode('utf-8')).hexdigest()[:6]}"
+
+
+def read_metadata(corpus_dir: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Read the optional `metadata.csv` (file, published, title, source, url); return rows and problems."""
+    path = corpus_dir / "metadata.csv"
+    if not path.exists():
+        return {}, []
+    problems: list[str] = []
+    rows: dict[str, dict[str, str]] = {}
+    try:
+        raw, _, problem = decode_bytes(path.read_bytes())
+        if raw is None:
+            return {}, [f"metadata.csv ignored: {problem}"]
+        reader = csv.DictReader(raw.splitlines())
+        fields = {f.strip().lower() for f in reader.fieldnames or []}
+        if "file" not in fields:
+            return {}, ["metadata.csv ignored: it needs a 'file' column"]
+        for n, row in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            date_value = row.get("published") or row.get("date") or ""
+            if date_value and parse_iso_date(date_value) is None:
+                problems.append(
+                    f"metadata.csv line {n}: date '{date_value}' is not YYYY-MM-DD; ignored"
+                )
+                date_value = ""
+            rows[row["file"]] = {
+                "published": parse_iso_date(date_value).isoformat() if date_value else "",
+                "title": row.get("title", ""),
+                "source": row.get("source", ""),
+                "url": row.get("url", ""),
+            }
+    except (OSError, csv.Error) as exc:
+        return {}, [f"metadata.csv ignored: {exc}"]
+    return rows, problems
+
+
+HTML_HINT = re.compile(r"<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]", re.I)
+ARTICLE_SUFFIXES = {".txt", ".html", ".htm"}
+SKIPPED_NAMES = {"metadata.csv"}
+
+
+def looks_like_html(text: str) -> bool:
+    """Tell a page saved from a browser (markup) from a page saved as text."""
+    head = text[:4000]
+    return bool(HTML_HINT.search(head)) or head.count("</p>") + head.count("<div") >= 5
+
+
+def html_to_page_text(html: str) -> str | None:
+    """Extract an HTML page's article as plain text (title, date line, paragraphs), or None."""
+    import trafilatura  # imported here: only saved browser pages need it, and it is slow to load
+
+    body = trafilatura.extract(
+        html, include_comments=False, include_tables=False, favor_precision=True
+    )
+    if not body:
+        return None
+    meta = trafilatura.extract_metadata(html)
+    title = (meta.title if meta and meta.title else "").strip()
+    published = (meta.date if meta and meta.date else "").strip()
+    header = [line for line in (title, published) if line]
+    return "\n".join(header) + "\n\n" + body.replace("\n", "\n\n")
+
+
+@dataclass
+class Corpus:
+    """The clean articles table, the audit of what cleaning removed, and corpus-level notes."""
+
+    articles: pd.DataFrame
+    audit: pd.DataFrame
+    notes: list[str]
+
+
+ARTICLE_COLUMNS = [
+    "article_id",
+    "file",
+    "title",
+    "standfirst",
+    "published",
+    "date_source",
+    "authors",
+    "photo_credits",
+    "tags",
+    "source",
+    "url",
+    "words",
+    "status",
+    "reason",
+    "duplicate_of",
+    "warnings",
+    "overridden",
+    "encoding",
+    "bytes",
+    "content_hash",
+    "text",
+]
+
+
+def _list_files(corpus_dir: Path) -> list[Path]:
+    files = [p for p in corpus_dir.rglob("*") if p.is_file()]
+    visible = [
+        p
+        for p in files
+        if not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
+    ]
+    return sorted(visible, key=lambda p: p.relative_to(corpus_dir).as_posix())
+
+
+def _read_page(path: Path, *, max_bytes: int) -> tuple[str | None, dict]:
+    """Read one file; return (page text or None, fields for its row)."""
+    size = path.stat().st_size
+    row = {"bytes": size, "encoding": "", "reason": ""}
+    if size > max_bytes:
+        row["reason"] = (
+            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one "
+            "article (raise it with -p max_file_mb N)"
+        )
+        return None, row
+    data = path.read_bytes()
+    row["content_hash"] = hashlib.sha256(data).hexdigest()
+    text, encoding, problem = decode_bytes(data)
+    row["encoding"] = encoding
+    if text is None:
+        row["reason"] = problem
+        return None, row
+    if path.suffix.lower() in {".html", ".htm"} or looks_like_html(text):
+        extracted = html_to_page_text(text)
+        row["encoding"] = f"{encoding}, HTML page"
+        if extracted is None:
+            row["reason"] = "HTML page with no article text that could be extracted"
+            return None, row
+        text = extracted
+    return text, row
+
+
+def _story_key(page: CleanedPage) -> str:
+    # Same story saved twice: equal once case, punctuation, white space and line endings are folded.
+    return hashlib.sha1(fold_line(" ".join(page.paragraphs)).encode("utf-8")).hexdigest()
+
+
+def _shingles(text: str, size: int = 5) -> set[int]:
+    words = fold_line(text).split()
+    return {hash(tuple(words[i : i + size])) for i in range(max(1, len(words) - size + 1))}
+
+
+NEAR_DUPLICATE_JACCARD = 0.8
+
+
+def load_articles(
+    corpus_dir: str | Path,
+    *,
+    furniture_min_articles: int = 3,
+    max_file_mb: float = 10.0,
+) -> Corpus:
+    """Read every article file in a folder into one clean row each, with an audit of the cleaning."""
+    corpus_dir = resolve(corpus_dir)
+    overrides, notes = read_metadata(corpus_dir)
+    rows: list[dict] = []
+    pages: dict[str, CleanedPage] = {}
+    texts: dict[str, str] = {}
+    for path in _list_files(corpus_dir):
+        relative = path.relative_to(corpus_dir).as_posix()
+        if relative in SKIPPED_NAMES:
+            continue
+        article_id = make_article_id(relative)
+        row = {
+            "article_id": article_id,
+            "file": relative,
+            "status": "ok",
+            "duplicate_of": "",
+            "warnings": "",
+            "overridden": "",
+            "content_hash": "",
+        }
+        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+            row.update(
+                status="quarantined",
+                bytes=path.stat().st_size,
+                reason=f"not an article file ({path.suffix or 'no extension'}; "
+                "citylinks reads .txt and saved .html pages)",
+            )
+            rows.append(row)
+            continue
+        try:
+            text, fields = _read_page(path, max_bytes=int(max_file_mb * 1e6))
+        except OSError as exc:
+            text, fields = None, {"reason": f"could not be read: {exc.strerror or exc}"}
+        row.update(fields)
+        if text is None:
+            row["status"] = "quarantined"
+        else:
+            texts[article_id] = text
+            pages[article_id] = clean_page(text)
+        rows.append(row)
+
+    # Furniture: lines that repeat across distinct stories (a story saved twice counts once).
+    seen_stories: set[str] = set()
+    line_sets = []
+    for page in pages.values():
+        key = _story_key(page)
+        if key in seen_stories:
+            continue
+        seen_stories.add(key)
+        line_sets.append(
+            {fold_line(p) for block in page.paragraphs for p in block.split("\n")}
+            | {fold_line(page.standfirst)}
+        )
+    furniture = find_furniture(line_sets, min_articles=max(2, furniture_min_articles))
+    if furniture:
+        for article_id, page in list(pages.items()):
+            keys = {fold_line(p) for block in page.paragraphs for p in block.split("\n")}
+            if keys & furniture or fold_line(page.standfirst) in furniture:
+                pages[article_id] = clean_page(texts[article_id], furniture=furniture)
+    del texts
+
+    audit_rows = []
+    first_by_story: dict[str, str] = {}
+    by_title: dict[str, list[tuple[str, set[int]]]] = {}
+    for row in rows:
+        page = pages.get(row["article_id"])
+        if page is None:
+            continue
+        row.update(
+            title=page.title,
+            standfirst=page.standfirst,
+            published=page.published,
+            date_source="page header" if page.published else "",
+            authors=";".join(page.authors),
+            photo_credits=";".join(page.photo_credits),
+            tags=page.tags,
+            source=_outlet(page),
+            url="",
+            words=count_words(page.text),
+            text=page.text,
+        )
+        warnings = list(page.warnings)
+        meta = overrides.pop(row["file"], None)
+        if meta:
+            changed = []
+            for key in ("published", "title", "source", "url"):
+                if meta.get(key) and meta[key] != row.get(key):
+                    row[key] = meta[key]
+                    changed.append(key)
+            if meta.get("published"):
+                row["date_source"] = "metadata.csv"
+                warnings = [w for w in warnings if "date" not in w]
+            row["overridden"] = ";".join(changed)
+        for zone, reason, line in page.removed:
+            audit_rows.append(
+                {
+                    "article_id": row["article_id"],
+                    "file": row["file"],
+                    "zone": zone,
+                    "reason": reason,
+                    "line": line,
+                }
+            )
+        if not page.paragraphs:
+            row.update(
+                status="quarantined",
+                reason="no article text left after cleaning (only navigation, captions or footer)",
+            )
+        elif row["words"] < MIN_ARTICLE_WORDS and not page.date_text:
+            row.update(
+                status="quarantined",
+                reason=f"not a news article: {row['words']} words, no title line with a "
+                "byline or date",
+            )
+        else:
+            story = _story_key(page)
+            original = first_by_story.setdefault(story, row["article_id"])
+            if original != row["article_id"]:
+                row.update(
+                    status="duplicate",
+                    duplicate_of=original,
+                    reason=f"same story as {original} (differs only in white space, "
+                    "case or line endings)",
+                )
+            else:
+                title_key = fold_line(page.title)
+                shingles = _shingles(page.text)
+                for other_id, other in by_title.get(title_key, []):
+                    overlap = len(shingles & other) / max(1, len(shingles | other))
+                    if overlap >= NEAR_DUPLICATE_JACCARD:
+                        row.update(
+                            status="duplicate",
+                            duplicate_of=other_id,
+                            reason=f"near-duplicate of {other_id} (same title, "
+                            f"{overlap:.0%} of the text shared)",
+                        )
+                        break
+                else:
+                    by_title.setdefault(title_key, []).append((row["article_id"], shingles))
+        if row["status"] == "ok" and not row.get("published"):
+            warnings.append("left out of time charts: no publish date")
+        row["warnings"] = "; ".join(dict.fromkeys(warnings))
+    for file in overrides:
+        notes.append(f"metadata.csv names '{file}', which is not in the corpus; row ignored")
+    if furniture:
+        notes.append(
+            f"{len(furniture)} repeated line(s) found in {max(2, furniture_min_articles)}+ "
+            "stories were removed as page furniture"
+        )
+
+    articles = pd.DataFrame(rows).reindex(columns=ARTICLE_COLUMNS)
+    for column in ARTICLE_COLUMNS:
+        if column in ("words", "bytes"):
+            articles[column] = articles[column].fillna(0).astype("int64")
+        else:
+            articles[column] = articles[column].fillna("").astype(str)
+    audit = pd.DataFrame(audit_rows, columns=["article_id", "file", "zone", "reason", "line"])
+    return Corpus(articles, audit, notes)
+
+
+def _outlet(page: CleanedPage) -> str:
+    # "Photos: Thanh Hai/The Hanoi Times" names the outlet after the photographer.
+    for credit in page.photo_credits:
+        if "/" in credit:
+            return credit.rsplit("/", 1)[1].strip()
+        if credit.lower().startswith("the "):
+            return credit
+    return ""
+
+
+def summarise_corpus(corpus: Corpus) -> dict[str, object]:
+    """Return the corpus at a glance: files, usable articles, date span, words, outlets."""
+    a = corpus.articles
+    ok = a[a.status == "ok"]
+    dated = ok.published[ok.published != ""]
+    outlets = sorted({s for s in ok.source if s})
+    return {
+        "files read": len(a),
+        "articles analysed": len(ok),
+        "duplicates set aside": int((a.status == "duplicate").sum()),
+        "files quarantined": int((a.status == "quarantined").sum()),
+        "without a date": int((ok.published == "").sum()),
+        "first date": dated.min() if len(dated) else "none",
+        "last date": dated.max() if len(dated) else "none",
+        "words analysed": f"{int(ok.words.sum()):,}",
+        "outlets": ", ".join(outlets) or "not stated",
+    }
+
+
+def list_problems(corpus: Corpus) -> list[str]:
+    """Return one line per file set aside or warned about, with its reason."""
+    a = corpus.articles
+    lines = [f"{r.file}: {r.status}: {r.reason}" for r in a.itertuples() if r.status != "ok"]
+    lines += [f"{r.file}: {r.warnings}" for r in a.itertuples() if r.status == "ok" and r.warnings]
+    lines += [
+        f"{r.file}: {r.overridden} taken from metadata.csv" for r in a.itertuples() if r.overridden
+    ]
+    return lines + corpus.notes
+
+
+def articles_for_people(articles: pd.DataFrame) -> pd.DataFrame:
+    """Return the articles table without the long text, for reports and CSV."""
+    return articles.drop(columns=["text", "content_hash"])
+
+
+def save_corpus(corpus: Corpus, *, work_dir: str | Path, out_dir: str | Path) -> list[Path]:
+    """Write the articles table and cleaning audit for later stages and as CSV."""
+    return [
+        write_stage_table(corpus.articles, work_dir, "articles"),
+        write_stage_table(corpus.audit, work_dir, "cleaning_audit"),
+        write_stage_table(
+            pd.DataFrame({"note": corpus.notes}, dtype=str), work_dir, "corpus_notes"
+        ),
+        export_csv(articles_for_people(corpus.articles), out_dir, "articles"),
+        export_csv(corpus.audit, out_dir, "cleaning_audit"),
+    ]

@@ -1,0 +1,28 @@
+"""Errors a user can fix: bad parameters, config files and missing stages."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A mistake the user can fix; shown as one line, never as a traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython calls this instead of printing a traceback, so a notebook shows one line too.
+        return [f"{type(self).__name__}: {self}"]
+
+
+class ConfigError(UserError):
+    """A lexicon, gazetteer or metadata file that is missing or malformed."""
+
+    def __init__(self, path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class ParameterError(UserError):
+    """A parameter with an unknown name or a value of the wrong kind."""
+
+
+class MissingStageError(UserError):
+    """A later stage was run before the stage that makes its input."""

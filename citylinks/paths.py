@@ -1,0 +1,25 @@
+"""Where things live: every default path of the project is built here, and only here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = ROOT / "config"
+NOTEBOOK_DIR = ROOT / "notebooks"
+DEFAULT_CORPUS = ROOT / "corpus"
+DEFAULT_OUT = ROOT / "reports"
+DEFAULT_WORK = ROOT / "build"
+DEFAULT_LEXICON = CONFIG_DIR / "sectors.yaml"
+DEFAULT_GAZETTEER = CONFIG_DIR / "partners.yaml"
+
+
+def resolve(path: str | Path) -> Path:
+    """Return an absolute path; a relative one is taken from the project root."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (ROOT / p).resolve()
+
+
+def data_dir(out_dir: str | Path) -> Path:
+    """Return the folder of the CSV tables behind a set of reports."""
+    return resolve(out_dir) / "data"

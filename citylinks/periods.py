@@ -1,0 +1,53 @@
+"""Time periods: month, quarter or year labels for publish dates."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+PERIODS = ("month", "quarter", "year")
+
+
+def assign_period(published: pd.Series, period: str) -> pd.Series:
+    """Return each date's period label ('2024-03', '2024Q1', '2024'); '' where there is no date."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    dates = pd.to_datetime(published.replace("", None), format="%Y-%m-%d", errors="coerce")
+    if period == "month":
+        labels = dates.dt.strftime("%Y-%m")
+    elif period == "quarter":
+        labels = (
+            dates.dt.year.astype("Int64").astype(str)
+            + "Q"
+            + dates.dt.quarter.astype("Int64").astype(str)
+        )
+    else:
+        labels = dates.dt.year.astype("Int64").astype(str)
+    return labels.where(dates.notna(), "").astype(str)
+
+
+def choose_period(published: pd.Series) -> str:
+    """Pick a period that gives a readable number of points for the corpus' date span."""
+    dates = pd.to_datetime(published.replace("", None), format="%Y-%m-%d", errors="coerce").dropna()
+    if dates.empty:
+        return "quarter"
+    months = (dates.max().year - dates.min().year) * 12 + dates.max().month - dates.min().month
+    if months <= 18:
+        return "month"
+    if months <= 72:
+        return "quarter"
+    return "year"
+
+
+def all_periods(first: str, last: str, period: str) -> list[str]:
+    """Return every period label from `first` to `last`, so empty periods show as gaps."""
+    if not first or not last:
+        return []
+    freq = {"month": "M", "quarter": "Q", "year": "Y"}[period]
+    start = pd.Period(first, freq=freq)
+    end = pd.Period(last, freq=freq)
+    fmt = {
+        "month": lambda p: p.strftime("%Y-%m"),
+        "quarter": lambda p: f"{p.year}Q{p.quarter}",
+        "year": lambda p: str(p.year),
+    }[period]
+    return [fmt(p) for p in pd.period_range(start, end, freq=freq)]

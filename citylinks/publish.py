@@ -1,0 +1,100 @@
+"""Publishing: executed notebooks and the overview as self-contained, offline HTML pages."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+REPORT_CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>[^<]*</a>)?</h\1>', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+_exporter = None
+
+
+def _html_exporter():
+    # Built once per process: loading the templates and nbconvert itself is the slow part.
+    global _exporter
+    if _exporter is None:
+        from nbconvert import HTMLExporter
+
+        _exporter = HTMLExporter(
+            template_name="citylinks",
+            extra_template_basedirs=[str(TEMPLATES)],
+            embed_images=True,
+        )
+    return _exporter
+
+
+def notebook_title(nb) -> str:
+    """Return the text of a notebook's first level-one heading, or its name."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return nb.metadata.get("title", "citylinks report")
+
+
+def table_of_contents(page: str) -> str:
+    """Return an ordered list linking the report's section headings."""
+    items = []
+    for level, anchor, text in HEADING.findall(page):
+        label = html.unescape(TAG.sub("", text)).strip()
+        if level == "2" and label:
+            items.append(f'<li><a href="#{anchor}">{html.escape(label)}</a></li>')
+    if not items:
+        return ""
+    return f'<nav class="cl-toc" aria-label="Contents"><strong>Contents</strong><ol>{"".join(items)}</ol></nav>'
+
+
+def navigation_html(reports: list[tuple[str, str]]) -> str:
+    """Return links to every report, for the bar at the top of each page."""
+    return "".join(
+        f'<a href="{html.escape(href)}">{html.escape(title)}</a>' for href, title in reports
+    )
+
+
+def provenance_html(info: dict) -> str:
+    """Return the provenance block: when it ran, how long, parameters, inputs, versions."""
+    rows = [
+        ("Run at", info.get("started", "")),
+        ("Took", f"{info.get('seconds', 0):.1f} s"),
+        ("Corpus", f"{info.get('corpus_dir', '')} — {info.get('corpus_files', 0)} files, "
+                   f"fingerprint {info.get('corpus_fingerprint', '')[:16]}"),
+        ("Lexicon", info.get("lexicon", "")),
+        ("Gazetteer", info.get("gazetteer", "")),
+        ("Parameters", ", ".join(f"{k}={v!r}" for k, v in info.get("parameters", {}).items())),
+        ("Code version", info.get("code_version", "")),
+        ("Packages", ", ".join(f"{k} {v}" for k, v in info.get("packages", {}).items())),
+    ]
+    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows)
+    return f'<footer class="cl-provenance"><h2 id="provenance">Provenance</h2><dl>{items}</dl></footer>'
+
+
+def render_notebook(
+    executed: Path,
+    target: Path,
+    *,
+    provenance: dict,
+    reports: list[tuple[str, str]],
+    fold_code: bool = True,
+) -> Path:
+    """Render an executed notebook to one HTML file: code folded, images inline, provenance."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["title"] = notebook_title(nb)
+    resources = {
+        "citylinks_css": REPORT_CSS,
+        "citylinks_nav": navigation_html(reports),
+        "citylinks_provenance": provenance_html(provenance),
+        "citylinks_fold_code": fold_code,
+    }
+    page, _ = _html_exporter().from_notebook_node(nb, resources=resources)
+    page = page.replace("<!--CITYLINKS-TOC-->", table_of_contents(page), 1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+    return target

@@ -1,0 +1,108 @@
+"""What a report shows: charts with captions, readable tables, notes; all article text escaped."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from citylinks.charts import Chart
+from citylinks.tables import export_csv
+
+# Wide tables and long sentences stay readable inside a scrolling box.
+TABLE_STYLE = "max-height:28em;overflow:auto;border:1px solid #ddd;margin:0.5em 0 1em 0"
+
+
+class HTML:
+    """Rich HTML output for a notebook cell (what IPython.display.HTML does, without importing it)."""
+
+    def __init__(self, markup: str):
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:  # plain-text fallback, e.g. in a terminal
+        return "<HTML output>"
+
+
+def figure_png(figure) -> str:
+    """Return a figure as a base64 PNG data URI, so the report needs no image files."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def chart_html(chart: Chart, *, csv_href: str | None) -> str:
+    """Return the HTML of a chart: image with alt text, caption and a link to its data."""
+    link = (
+        f' <a href="{html.escape(csv_href)}">Data behind this chart (CSV)</a>' if csv_href else ""
+    )
+    return (
+        f'<figure class="cl-chart" id="chart-{html.escape(chart.name)}">'
+        f'<img src="{figure_png(chart.figure)}" alt="{html.escape(chart.alt)}" '
+        'style="max-width:100%;height:auto">'
+        f"<figcaption>{html.escape(chart.caption)}{link}</figcaption></figure>"
+    )
+
+
+def show_chart(chart: Chart, *, out_dir: str | Path) -> HTML:
+    """Display a chart in a notebook and write the data behind it next to the report."""
+    href = None
+    if not chart.data.empty:
+        export_csv(chart.data, out_dir, f"chart_{chart.name}")
+        href = f"data/chart_{chart.name}.csv"
+    return HTML(chart_html(chart, csv_href=href))
+
+
+def table_html(df: pd.DataFrame, *, top: int, csv_href: str | None, caption: str = "") -> str:
+    """Return an escaped HTML table of the first `top` rows, saying how many there are in all."""
+    shown = df.head(top)
+    body = shown.to_html(index=False, escape=True, border=0, classes="cl-table", na_rep="")
+    total = len(df)
+    count = f"All {total} rows." if total <= top else f"First {top} of {total} rows."
+    link = (
+        f' Full table: <a href="{html.escape(csv_href)}">{html.escape(csv_href)}</a>'
+        if csv_href
+        else ""
+    )
+    head = f"<p class='cl-caption'>{html.escape(caption)} {count}{link}</p>"
+    if total == 0:
+        return f"<p class='cl-caption'>{html.escape(caption)} No rows.</p>"
+    return f'{head}<div class="cl-scroll" style="{TABLE_STYLE}">{body}</div>'
+
+
+def show_table(
+    df: pd.DataFrame, *, out_dir: str | Path, name: str, top: int = 50, caption: str = ""
+) -> HTML:
+    """Display the top rows of a table and write all of it as `<out>/data/<name>.csv`."""
+    export_csv(df, out_dir, name)
+    return HTML(table_html(df, top=top, csv_href=f"data/{name}.csv", caption=caption))
+
+
+def show_summary(figures: dict[str, object]) -> HTML:
+    """Display key figures as a small grid of labelled numbers."""
+    items = "".join(
+        f'<div class="cl-kpi"><div class="cl-kpi-value">{html.escape(str(v))}</div>'
+        f'<div class="cl-kpi-label">{html.escape(str(k))}</div></div>'
+        for k, v in figures.items()
+    )
+    return HTML(f'<div class="cl-kpis">{items}</div>')
+
+
+def show_notes(
+    notes: list[str], *, title: str = "Notes", empty: str = "Nothing to report."
+) -> HTML:
+    """Display a list of notes or warnings for the analyst to review."""
+    if not notes:
+        return HTML(
+            f'<div class="cl-notes"><strong>{html.escape(title)}:</strong> '
+            f"{html.escape(empty)}</div>"
+        )
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return HTML(
+        f'<div class="cl-notes"><strong>{html.escape(title)}</strong><ul>{items}</ul></div>'
+    )

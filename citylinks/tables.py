@@ -1,0 +1,54 @@
+"""Stage tables: what one notebook hands to the next, and the CSVs people read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from citylinks.errors import MissingStageError
+from citylinks.paths import data_dir, resolve
+
+# Which notebook makes which stage table, so a missing one names the notebook to run.
+MADE_BY = {
+    "articles": "01-clean-corpus.ipynb",
+    "cleaning_audit": "01-clean-corpus.ipynb",
+    "sector_mentions": "02-sector-mentions.ipynb",
+    "sector_evidence": "02-sector-mentions.ipynb",
+    "sector_trends": "02-sector-mentions.ipynb",
+    "partner_mentions": "03-partner-engagement.ipynb",
+    "engagements": "03-partner-engagement.ipynb",
+}
+
+
+def stage_path(work_dir: str | Path, name: str) -> Path:
+    """Return the file of a stage table in the work folder."""
+    return resolve(work_dir) / f"{name}.parquet"
+
+
+def read_stage_table(work_dir: str | Path, name: str, *, columns=None) -> pd.DataFrame:
+    """Read a stage table, or say in one line which notebook makes it."""
+    path = stage_path(work_dir, name)
+    if not path.exists():
+        maker = MADE_BY.get(name, "the previous stage")
+        raise MissingStageError(
+            f"{path} is missing: run notebooks/{maker} first (or `python run_all.py`)."
+        )
+    return pd.read_parquet(path, columns=columns)
+
+
+def write_stage_table(df: pd.DataFrame, work_dir: str | Path, name: str) -> Path:
+    """Write a stage table for the next notebook."""
+    path = stage_path(work_dir, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_parquet(path, index=False)
+    return path
+
+
+def export_csv(df: pd.DataFrame, out_dir: str | Path, name: str) -> Path:
+    """Write a table as `<out>/data/<name>.csv` for people and other tools."""
+    folder = data_dir(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.csv"
+    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
