@@ -213,6 +213,9 @@ def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> Cleaned
                 page.photo_credits.append(credit)
             page.removed.append(("body", "photo caption", raw.strip()))
             continue
+        if BREADCRUMB.match(raw.strip()):
+            page.removed.append(("body", "breadcrumb", raw.strip()))
+            continue
         if fold_line(raw) in furniture:
             page.removed.append(("body", "repeated page furniture", raw.strip()))
             continue

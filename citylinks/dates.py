@@ -105,7 +105,7 @@ def is_date_line(line: str) -> FoundDate | None:
     if found is None:
         return None
     rest = (text[: found.start] + " " + text[found.end :]).strip(" ,/|-–—·")
-    if len(rest.split()) > MAX_DATE_LINE_WORDS or rest.endswith((".", "?", "!", ":")):
+    if len(rest.split()) > MAX_DATE_LINE_WORDS or rest.endswith((".", "?", "!")):
         return None
     return found
 

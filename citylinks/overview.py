@@ -48,8 +48,15 @@ def data_quality(articles: pd.DataFrame, notes: list[str]) -> dict[str, list[str
     return groups
 
 
-def write_overview(out: Path, work: Path, *, info: dict, reports: list[tuple[str, str]],
-                   sections: list[dict] | None = None, quality: dict | None = None) -> Path:
+def write_overview(
+    out: Path,
+    work: Path,
+    *,
+    info: dict,
+    reports: list[tuple[str, str]],
+    sections: list[dict] | None = None,
+    quality: dict | None = None,
+) -> Path:
     """Write `<out>/index.html` from the stage tables of a finished run."""
     articles = _read(work, "articles")
     notes_table = _read(work, "corpus_notes")

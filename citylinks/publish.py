@@ -8,7 +8,9 @@ from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPORT_CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>[^<]*</a>)?</h\1>', re.S)
+HEADING = re.compile(
+    r'<h([23]) id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>[^<]*</a>)?</h\1>', re.S
+)
 TAG = re.compile(r"<[^>]+>")
 
 _exporter = None
@@ -50,6 +52,16 @@ def table_of_contents(page: str) -> str:
     return f'<nav class="cl-toc" aria-label="Contents"><strong>Contents</strong><ol>{"".join(items)}</ol></nav>'
 
 
+def insert_after_lead(page: str, block: str) -> str:
+    """Insert a block after the title and its one-line summary (the page's first paragraph)."""
+    title = page.find("<h1")
+    lead = page.find("</p>", title)
+    if title < 0 or lead < 0:
+        return page.replace("<main>", "<main>" + block, 1)
+    at = lead + len("</p>")
+    return page[:at] + block + page[at:]
+
+
 def navigation_html(reports: list[tuple[str, str]]) -> str:
     """Return links to every report, for the bar at the top of each page."""
     return "".join(
@@ -62,8 +74,11 @@ def provenance_html(info: dict) -> str:
     rows = [
         ("Run at", info.get("started", "")),
         ("Took", f"{info.get('seconds', 0):.1f} s"),
-        ("Corpus", f"{info.get('corpus_dir', '')} — {info.get('corpus_files', 0)} files, "
-                   f"fingerprint {info.get('corpus_fingerprint', '')[:16]}"),
+        (
+            "Corpus",
+            f"{info.get('corpus_dir', '')} — {info.get('corpus_files', 0)} files, "
+            f"fingerprint {info.get('corpus_fingerprint', '')[:16]}",
+        ),
         ("Lexicon", info.get("lexicon", "")),
         ("Gazetteer", info.get("gazetteer", "")),
         ("Parameters", ", ".join(f"{k}={v!r}" for k, v in info.get("parameters", {}).items())),
@@ -94,7 +109,7 @@ def render_notebook(
         "citylinks_fold_code": fold_code,
     }
     page, _ = _html_exporter().from_notebook_node(nb, resources=resources)
-    page = page.replace("<!--CITYLINKS-TOC-->", table_of_contents(page), 1)
+    page = insert_after_lead(page.replace("<!--CITYLINKS-TOC-->", "", 1), table_of_contents(page))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
     return target

@@ -58,9 +58,21 @@ def show_chart(chart: Chart, *, out_dir: str | Path) -> HTML:
     return HTML(chart_html(chart, csv_href=href))
 
 
+CELL_CHARS = 240  # longer cells are cut in the page; the CSV keeps them whole
+
+
+def _shorten(value):
+    if isinstance(value, str) and len(value) > CELL_CHARS:
+        return value[: CELL_CHARS - 1].rstrip() + "…"
+    return value
+
+
 def table_html(df: pd.DataFrame, *, top: int, csv_href: str | None, caption: str = "") -> str:
     """Return an escaped HTML table of the first `top` rows, saying how many there are in all."""
-    shown = df.head(top)
+    shown = df.head(top).copy()
+    for column in shown.columns:
+        if not pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = shown[column].map(_shorten)
     body = shown.to_html(index=False, escape=True, border=0, classes="cl-table", na_rep="")
     total = len(df)
     count = f"All {total} rows." if total <= top else f"First {top} of {total} rows."
@@ -76,11 +88,18 @@ def table_html(df: pd.DataFrame, *, top: int, csv_href: str | None, caption: str
 
 
 def show_table(
-    df: pd.DataFrame, *, out_dir: str | Path, name: str, top: int = 50, caption: str = ""
+    df: pd.DataFrame,
+    *,
+    out_dir: str | Path,
+    name: str,
+    top: int = 50,
+    caption: str = "",
+    columns: list[str] | None = None,
 ) -> HTML:
-    """Display the top rows of a table and write all of it as `<out>/data/<name>.csv`."""
+    """Display the top rows (and chosen columns) of a table; write all of it as CSV."""
     export_csv(df, out_dir, name)
-    return HTML(table_html(df, top=top, csv_href=f"data/{name}.csv", caption=caption))
+    shown = df[columns] if columns else df
+    return HTML(table_html(shown, top=top, csv_href=f"data/{name}.csv", caption=caption))
 
 
 def show_summary(figures: dict[str, object]) -> HTML:

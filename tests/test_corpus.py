@@ -1,0 +1,249 @@
+"""Corpus cleaning: zones, captions, bylines, footers, encodings, duplicates and quarantine."""
+
+from __future__ import annotations
+
+import pytest
+
+from citylinks.corpus import clean_page, decode_bytes, load_articles, make_article_id
+
+NBSP = "\u00a0"
+NAV = "WORDS ON THE STREET 70th anniversary of Hanoi's Liberation Day Covid-19 Pandemic"
+BODY = [
+    "Hanoi and Busan agreed to expand cooperation in education and tourism.",
+    "The two sides discussed urban rail, wastewater treatment and clean energy projects.",
+    "Officials said further visits are planned for next year to sign an agreement.",
+]
+
+
+def page_a(title="Hanoi, Busan boost ties", byline="Ngoc Mai 15:37, 2024/03/22", footer=True):
+    """A page in the Hanoi Times layout with the byline under the title."""
+    lines = [NAV, "Home / Hanoinews", title, byline, "A short summary of the meeting.", ""]
+    for paragraph in BODY:
+        lines += [paragraph, ""]
+    lines += [f"{NBSP}Delegates at the meeting. Photos: Thanh Hai/The Hanoi Times", ""]
+    if footer:
+        lines += [
+            "RELATED NEWS",
+            "TAG: Vietnam news Hanoi news busan",
+            "Other news",
+            "12:14, 2025/04/27",
+            "Hanoi ensures clean water for locals in Seoul",
+        ]
+    return "\n".join(lines)
+
+
+def page_b(dateline="Nov 06, 2024 / 16:06", title="Hanoi seeks cooperation with Busan"):
+    """A page in the other layout: date line first, the title under it."""
+    lines = [NAV, dateline, "", title, "", "A short summary of the meeting.", ""]
+    for paragraph in BODY:
+        lines += [paragraph, ""]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "authors", "title"),
+    [
+        (page_a(), "2024-03-22", ["Ngoc Mai"], "Hanoi, Busan boost ties"),
+        (
+            page_a(byline="Ngoc Mai - Van Ha 20:20, 2023/12/18"),
+            "2023-12-18",
+            ["Ngoc Mai", "Van Ha"],
+            "Hanoi, Busan boost ties",
+        ),
+        (page_b(), "2024-11-06", [], "Hanoi seeks cooperation with Busan"),
+        (
+            page_b(dateline="22/03/2024 10:05"),
+            "2024-03-22",
+            [],
+            "Hanoi seeks cooperation with Busan",
+        ),
+        (page_b(dateline="2024-03-22"), "2024-03-22", [], "Hanoi seeks cooperation with Busan"),
+        (page_b(dateline="March 21, 2024"), "2024-03-21", [], "Hanoi seeks cooperation with Busan"),
+    ],
+)
+def test_header_gives_title_date_and_authors(text, published, authors, title):
+    page = clean_page(text)
+    assert (page.published, page.authors, page.title) == (published, authors, title)
+
+
+def test_footer_dates_never_become_the_publish_date():
+    # the byline is missing, the footer's "Other news" carries a timestamp: no date at all
+    page = clean_page(page_a(byline="Ngoc Mai"))
+    assert page.published == ""
+    assert any("no publish date" in w for w in page.warnings)
+
+
+def test_event_dates_in_the_body_are_not_publish_dates():
+    text = page_b(dateline="no date here").replace(
+        BODY[0], "The meeting was held on March 21, 2024 in Busan with many delegates present."
+    )
+    assert clean_page(text).published == ""
+
+
+def test_impossible_byline_date_is_left_empty_with_a_warning():
+    page = clean_page(page_a(byline="Ngoc Mai 15:37, 2024/02/31"))
+    assert page.published == ""
+    assert any("not a real date" in w for w in page.warnings)
+
+
+def test_footer_navigation_and_captions_are_removed():
+    page = clean_page(page_a())
+    assert "Seoul" not in page.text  # named only in the footer's "Other news"
+    assert "RELATED NEWS" not in page.text and "Delegates at the meeting" not in page.text
+    assert NAV not in page.text and "Home /" not in page.text
+    assert page.photo_credits == ["Thanh Hai/The Hanoi Times"]
+    assert page.tags.startswith("Vietnam news")
+    reasons = {reason for _, reason, _ in page.removed}
+    assert {"navigation", "breadcrumb", "byline and date", "photo caption"} <= reasons
+    assert any(r.startswith("footer") for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("caption", "removed"),
+    [
+        (f"{NBSP}Overview of the meeting.{NBSP}", True),  # starts with a no-break space
+        ("Delegates at the meeting. Photos: Thanh Hai/The Hanoi Times", True),  # photo credit
+        ("Delegates at the meeting. Photo: VNA", True),
+        ("The photos show a new rail line.", False),  # an ordinary sentence stays
+    ],
+)
+def test_captions(caption, removed):
+    text = page_a(footer=False).replace(BODY[1], BODY[1] + "\n\n" + caption)
+    page = clean_page(text)
+    assert (caption.strip(NBSP).split(".")[0] not in page.text) is removed
+
+
+def test_standfirst_and_body_are_separated():
+    page = clean_page(page_a())
+    assert page.standfirst == "A short summary of the meeting."
+    assert page.paragraphs[0] == BODY[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "problem"),
+    [
+        ("Hanoi’s café".encode(), "utf-8", ""),
+        (b"\xef\xbb\xbf" + "Hanoi’s café".encode(), "utf-8", ""),  # BOM
+        ("Hanoi’s café".encode("cp1252"), "cp1252", ""),
+        (b"", "", "empty file"),
+        (b"   \n\n", "", "empty file"),
+        (bytes(range(256)) * 10, "", "binary file, not text (contains NUL bytes)"),
+    ],
+)
+def test_decode_bytes(data, encoding, problem):
+    text, found_encoding, found_problem = decode_bytes(data)
+    assert (found_encoding, found_problem) == (encoding, problem)
+    if not problem:
+        assert text == "Hanoi’s café"
+
+
+def test_crlf_and_bom_clean_like_lf(make_corpus):
+    lf = page_a()
+    folder = make_corpus(
+        {"a.txt": lf, "b.txt": b"\xef\xbb\xbf" + lf.replace("\n", "\r\n").encode()}
+    )
+    articles = load_articles(folder).articles.set_index("file")
+    assert articles.loc["a.txt", "text"] == articles.loc["b.txt", "text"]
+    assert articles.loc["b.txt", "status"] == "duplicate"
+    assert articles.loc["b.txt", "duplicate_of"] == "a"
+
+
+def test_near_duplicate_with_trailing_spaces_is_flagged(make_corpus):
+    copy = "\n".join(line + "   " for line in page_a().split("\n")).replace("\n", "\r\n")
+    folder = make_corpus({"one.txt": page_a(), "two copy.txt": copy})
+    articles = load_articles(folder).articles.set_index("file")
+    assert list(articles.status) == ["ok", "duplicate"]
+
+
+def test_different_stories_are_not_duplicates(make_corpus):
+    other = page_a(title="Hanoi, Busan sign rail deal").replace(BODY[0], "A different lead.")
+    folder = make_corpus({"one.txt": page_a(), "two.txt": other})
+    assert list(load_articles(folder).articles.status) == ["ok", "ok"]
+
+
+def test_repeated_lines_are_found_from_the_corpus(make_corpus):
+    promo = "Subscribe to our newsletter for the latest Hanoi news and events"
+    files = {}
+    for i in range(3):  # three different stories that share one promotional line
+        text = page_b(title=f"Story {i} about Hanoi")
+        for paragraph in BODY:
+            text = text.replace(paragraph, f"{paragraph} Story {i}.")
+        files[f"{i}.txt"] = f"{text}\n{promo}\n"
+    corpus = load_articles(make_corpus(files), furniture_min_articles=3)
+    assert not corpus.articles.text.str.contains("Subscribe").any()
+    furniture = corpus.audit[corpus.audit.reason == "repeated page furniture"]
+    assert (furniture.line == promo).sum() == 3
+    assert corpus.articles.text.str.contains("Busan agreed").all()  # distinct lines stay
+
+
+def test_a_story_saved_twice_is_not_furniture(make_corpus):
+    folder = make_corpus({"a.txt": page_a(), "b.txt": page_a(), "c.txt": page_a()})
+    articles = load_articles(folder, furniture_min_articles=2).articles
+    assert articles.text[0].count("Busan agreed") == 1
+    assert list(articles.status) == ["ok", "duplicate", "duplicate"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty file"),
+        (b"\x00\x01\x02" * 500, "binary file"),
+        (f"{NAV}\nHome / Hanoinews\n", "no article text left"),
+        ("milk, eggs, bread\ncall the plumber on Tuesday", "not a news article"),
+    ],
+)
+def test_unusable_files_are_quarantined_with_a_reason(make_corpus, content, reason):
+    corpus = load_articles(make_corpus({"bad.txt": content}, seeds=True))
+    row = corpus.articles.set_index("file").loc["bad.txt"]
+    assert row.status == "quarantined" and reason in row.reason
+    assert (corpus.articles.status == "ok").sum() == 5
+
+
+def test_metadata_csv_overrides_and_fills(make_corpus):
+    folder = make_corpus(
+        {
+            "a.txt": page_a(byline="Ngoc Mai"),
+            "metadata.csv": "file,published,title,source,url\n"
+            "a.txt,2024-05-01,,Hanoi Times,https://example.org/a\n"
+            "missing.txt,2024-05-02,,,\n",
+        }
+    )
+    corpus = load_articles(folder)
+    row = corpus.articles.iloc[0]
+    assert (row.published, row.date_source, row.source) == (
+        "2024-05-01",
+        "metadata.csv",
+        "Hanoi Times",
+    )
+    assert "published" in row.overridden and "url" in row.overridden
+    assert "no publish date" not in row.warnings
+    assert any("missing.txt" in n for n in corpus.notes)
+    assert len(corpus.articles) == 1  # metadata.csv is not an article
+
+
+def test_seed_corpus(seed_files):
+    corpus = load_articles(seed_files[0].parent)
+    a = corpus.articles
+    assert list(a.status) == ["ok"] * 5
+    assert list(a.published) == [
+        "2024-03-22",
+        "2023-12-18",
+        "2024-11-06",
+        "2024-04-02",
+        "2023-10-27",
+    ]
+    assert a.authors[1] == "Ngoc Mai;Van Ha"
+    assert a.title[3] == "Hanoi, Guangzhou eye comprehensive cooperation"
+    # footers and navigation are gone, article text is kept
+    assert not a.text.str.contains("Other news|RELATED NEWS|WORDS ON THE STREET|Photos:").any()
+    assert a.text.str.contains("Quangzhou").any()
+    assert not a.text.str.contains("General Secretary Nguyen Phu Trong").any()  # footer headline
+
+
+@pytest.mark.parametrize(
+    ("relative", "expected"),
+    [("000_1a28fbddbf2bdc98.txt", "000_1a28fbddbf2bdc98"), ("Hà Nội bài 1.txt", "ha-noi-bai-1-")],
+)
+def test_article_ids_are_stable_and_safe(relative, expected):
+    assert make_article_id(relative).startswith(expected)
+    assert make_article_id(relative) == make_article_id(relative)
