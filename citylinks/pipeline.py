@@ -9,12 +9,12 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from citylinks.errors import UserError
-from citylinks.params import PARAMS, PATH_PARAMS, check_window, describe_params, parse_param
+from citylinks.params import PARAMS, check_window, describe_params, parse_param
 from citylinks.paths import DEFAULT_CORPUS, DEFAULT_OUT, DEFAULT_WORK, NOTEBOOK_DIR, ROOT, resolve
 
 CELL_TIMEOUT = 1800  # seconds one notebook cell may run before the run is stopped
@@ -242,7 +242,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
 
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")  # keep a clean repository clean
     started = time.perf_counter()
-    stamp = datetime.now(timezone.utc).astimezone()
+    stamp = datetime.now(UTC).astimezone()
     stage_out = out.parent / f".{out.name}.staging-{os.getpid()}"
     stage_work = work.parent / f".{work.name}.staging-{os.getpid()}"
     for folder in (stage_out, stage_work):
