@@ -1,0 +1,120 @@
+"""End to end: run_all.py on a small corpus into a temporary folder, and what the reports say."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from citylinks.paths import ROOT
+
+SEED_TITLES = [
+    "Hanoi, Gyeonggi (South Korea) focus ties on priority fields",
+    "Hanoi seeks Seoul's expertise on urban issues",
+    "Hanoi, Guangzhou eye comprehensive cooperation",
+]
+
+
+def run_all(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run run_all.py as a user would, in a separate process."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run_all.py"), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=900,
+    )
+
+
+def git_status() -> str:
+    if not (ROOT / ".git").exists():
+        return ""
+    return subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--ignored"],
+                          capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """One full run on the seeds plus a bad file, into temporary folders."""
+    base = tmp_path_factory.mktemp("run")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    for seed in sorted((ROOT / "corpus").glob("*.txt")):
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    (corpus / "empty.txt").write_bytes(b"")
+    before = git_status()
+    result = run_all("--corpus", str(corpus), "--out", str(base / "out"), "--work",
+                     str(base / "work"))
+    return {"base": base, "result": result, "repo_before": before, "repo_after": git_status()}
+
+
+def test_run_succeeds_and_reports_progress(finished_run):
+    result = finished_run["result"]
+    assert result.returncode == 0, result.stderr
+    assert "[1/" in result.stdout and "01-clean-corpus: done in" in result.stdout
+
+
+def test_run_with_other_folders_writes_nothing_in_the_repository(finished_run):
+    assert finished_run["repo_after"] == finished_run["repo_before"]
+
+
+def test_articles_table(finished_run):
+    table = pd.read_csv(finished_run["base"] / "out" / "data" / "articles.csv",
+                        keep_default_na=False)
+    required = {"article_id", "file", "title", "published", "authors", "words", "status",
+                "reason", "duplicate_of"}
+    assert required <= set(table.columns)
+    by_file = table.set_index("file")
+    assert by_file.loc["empty.txt", "status"] == "quarantined"
+    assert by_file.loc["empty.txt", "reason"] == "empty file"
+    assert by_file.loc["001_295e34bc601d9dc4.txt", "published"] == "2023-12-18"
+    assert by_file.loc["001_295e34bc601d9dc4.txt", "authors"] == "Ngoc Mai;Van Ha"
+    assert (table.status == "ok").sum() == 5
+
+
+def test_reports_show_titles_and_no_errors(finished_run):
+    out = finished_run["base"] / "out"
+    page = (out / "01-clean-corpus.html").read_text(encoding="utf-8")
+    for title in SEED_TITLES:
+        assert title.replace("'", "&#39;") in page or title in page
+    assert "empty.txt" in page and "empty file" in page  # the quarantined file is named
+    for marker in ("Traceback", 'data-mime-type="application/vnd.jupyter.stderr"', "ansi-red"):
+        assert marker not in page
+    assert "<title>Clean the corpus</title>" in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="01-clean-corpus.html"' in index
+
+
+def test_reports_fetch_nothing_from_the_network(finished_run):
+    for page in (finished_run["base"] / "out").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script src=" not in text
+        assert "cdn." not in text and "unpkg.com" not in text and "googleapis" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "colour", "red"], "unknown parameter 'colour'; valid names:"),
+        (["-p", "period", "fortnight"], "must be one of auto, month, quarter, year"),
+        (["-p", "start", "yesterday"], "must be a date as YYYY-MM-DD"),
+        (["-p", "top_sectors", "many"], "must be a whole number"),
+        (["--corpus", "/nonexistent/corpus"], "does not exist"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(tmp_path, args, message):
+    result = run_all(*args, "--out", str(tmp_path / "out"), "--work", str(tmp_path / "work"))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_list_params_prints_every_parameter_with_its_default():
+    result = run_all("--list-params")
+    assert result.returncode == 0
+    from citylinks.params import PARAMS
+
+    for name, spec in PARAMS.items():
+        assert name in result.stdout and repr(spec.default) in result.stdout
