@@ -78,7 +78,7 @@ def test_reports_show_titles_and_no_errors(finished_run):
     for title in SEED_TITLES:
         assert title.replace("'", "&#39;") in page or title in page
     assert "empty.txt" in page and "empty file" in page  # the quarantined file is named
-    for marker in ("Traceback", 'data-mime-type="application/vnd.jupyter.stderr"', "ansi-red"):
+    for marker in ("Traceback", 'data-mime-type="application/vnd.jupyter.stderr"', 'class="ansi-red'):
         assert marker not in page
     assert "<title>Clean the corpus</title>" in page
     index = (out / "index.html").read_text(encoding="utf-8")
