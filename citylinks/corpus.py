@@ -33,6 +33,7 @@ PHOTO_CREDIT = re.compile(
 # Authors before the date in a byline: "Ngoc Mai - Van Ha", "By Ngoc Mai and Lien Ha"
 AUTHOR_SPLIT = re.compile(r"\s+(?:-|–|—|and|&)\s+|\s*[,;]\s*")
 BYLINE_PREFIX = re.compile(r"^(?:by|posted by|written by|updated|published|posted)\s*:?\s*", re.I)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
 
 # Limits that tell a news article from something else saved into the folder.
@@ -78,20 +79,20 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
         except UnicodeDecodeError:
             return None, "", "binary file, not text (neither UTF-8 nor cp1252)"
     head = text[:65536]
-    controls = sum(1 for ch in head if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    controls = len(CONTROL_CHARS.findall(head))
     if controls > BINARY_CONTROL_SHARE * len(head):
         return None, encoding, "binary file, not text (control characters)"
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding, ""
 
 
 def fold_line(line: str) -> str:
-    """Return a line's comparison key: case, punctuation and white space folded."""
-    return " ".join(WORD.findall(line.casefold()))
+    """Return a line's comparison key: case and white space (incl. no-break spaces) folded."""
+    return " ".join(line.casefold().split())
 
 
 def count_words(text: str) -> int:
     """Count the words in a text."""
-    return sum(1 for _ in WORD.finditer(text))
+    return len(WORD.findall(text))
 
 
 def _tidy(line: str) -> str:
@@ -106,7 +107,7 @@ def _split_authors(text: str) -> list[str]:
 
 def _is_caption(raw: str) -> str:
     """Return the photo credit ('' if none) when a line is a photo caption, else None."""
-    credit = PHOTO_CREDIT.search(raw)
+    credit = PHOTO_CREDIT.search(raw) if ":" in raw else None
     if credit:
         return credit.group("credit").strip()
     if raw.startswith(NBSP):
@@ -170,7 +171,9 @@ def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> Cleaned
             page.warnings.append(f"byline date {found.problem}; publish date left empty")
     else:
         page.warnings.append("no publish date found in the page header")
-        for i in head:
+        crumbs = [i for i in head if BREADCRUMB.match(lines[i].strip())]
+        # Lines above a "Home / …" breadcrumb are site navigation, never the title.
+        for i in (i for i in head if not crumbs or i > crumbs[0]):
             line = lines[i].strip()
             if (
                 BREADCRUMB.match(line)
@@ -216,7 +219,7 @@ def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> Cleaned
         if BREADCRUMB.match(raw.strip()):
             page.removed.append(("body", "breadcrumb", raw.strip()))
             continue
-        if fold_line(raw) in furniture:
+        if furniture and fold_line(raw) in furniture:
             page.removed.append(("body", "repeated page furniture", raw.strip()))
             continue
         block.append(_tidy(raw))
@@ -384,11 +387,12 @@ def _story_key(page: CleanedPage) -> str:
 
 
 def _shingles(text: str, size: int = 5) -> set[int]:
-    words = fold_line(text).split()
+    words = text.casefold().split()
     return {hash(tuple(words[i : i + size])) for i in range(max(1, len(words) - size + 1))}
 
 
-NEAR_DUPLICATE_JACCARD = 0.8
+NEAR_DUPLICATE_JACCARD = 0.8  # share of 5-word shingles two copies of one story have in common
+NEAR_DUPLICATE_CANDIDATES = 20  # earlier stories with the same title and date to compare against
 
 
 def load_articles(
@@ -460,7 +464,7 @@ def load_articles(
 
     audit_rows = []
     first_by_story: dict[str, str] = {}
-    by_title: dict[str, list[tuple[str, set[int]]]] = {}
+    by_title: dict[tuple[str, str], list[tuple[str, set[int]]]] = {}
     for row in rows:
         page = pages.get(row["article_id"])
         if page is None:
@@ -522,15 +526,16 @@ def load_articles(
                     "case or line endings)",
                 )
             else:
-                title_key = fold_line(page.title)
+                # Same story saved twice keeps its title and date; compare only within those.
+                title_key = (fold_line(page.title), page.published)
                 shingles = _shingles(page.text)
-                for other_id, other in by_title.get(title_key, []):
+                for other_id, other in by_title.get(title_key, [])[-NEAR_DUPLICATE_CANDIDATES:]:
                     overlap = len(shingles & other) / max(1, len(shingles | other))
                     if overlap >= NEAR_DUPLICATE_JACCARD:
                         row.update(
                             status="duplicate",
                             duplicate_of=other_id,
-                            reason=f"near-duplicate of {other_id} (same title, "
+                            reason=f"near-duplicate of {other_id} (same title and date, "
                             f"{overlap:.0%} of the text shared)",
                         )
                         break
@@ -552,7 +557,7 @@ def load_articles(
         if column in ("words", "bytes"):
             articles[column] = articles[column].fillna(0).astype("int64")
         else:
-            articles[column] = articles[column].fillna("").astype(str)
+            articles[column] = articles[column].astype(object).fillna("").astype(str)
     audit = pd.DataFrame(audit_rows, columns=["article_id", "file", "zone", "reason", "line"])
     return Corpus(articles, audit, notes)
 
