@@ -148,6 +148,7 @@ def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> Cleaned
             date_at = i
             break
     title_at = None
+    crumbs: list[int] = []
     if date_at is not None:
         above = [
             i
@@ -185,6 +186,8 @@ def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> Cleaned
             break
 
     body_start = (title_at if title_at is not None else -1) + 1
+    if title_at is None and date_at is None and crumbs:
+        body_start = crumbs[-1] + 1
     if date_at is not None:
         body_start = max(body_start, date_at + 1)
     for i in nonblank:
