@@ -1,0 +1,92 @@
+"""The notebook machinery floor: four trivial notebooks run and rendered the way run_all.py does.
+
+    python benchmarks/notebook_floor.py WORK_DIR
+
+Each notebook imports pandas and matplotlib and draws one chart. All four are executed with
+papermill (same options as citylinks.pipeline.execute_stage) and then rendered to HTML with one
+nbconvert HTMLExporter, in this one process. Whatever run_all.py spends beyond this is the
+project's own cost. Prints one line per notebook, like run_all.py: `[1/4] floor-1: done in 2.1 s`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+NOTEBOOKS = 4
+PARAMETERS = "points = 10  # how many points the chart draws"
+IMPORTS = "import matplotlib.pyplot as plt\nimport pandas as pd"
+CHART = (
+    "ax = pd.Series(range(points), name='value').plot(title='A trivial chart')\n"
+    "ax.set_xlabel('step (count)')\n"
+    "ax.set_ylabel('value (count)')\n"
+    "plt.show()"
+)
+
+
+def write_notebooks(folder: Path, *, count: int = NOTEBOOKS) -> list[Path]:
+    """Write `count` trivial notebooks (title, parameters, imports, one chart) into a folder."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(1, count + 1):
+        nb = new_notebook(
+            cells=[
+                new_markdown_cell(f"# Floor {i}\nA trivial notebook: one chart."),
+                new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+                new_code_cell(IMPORTS),
+                new_markdown_cell("## The chart"),
+                new_code_cell(CHART),
+            ],
+            metadata={
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                "language_info": {"name": "python"},
+            },
+        )
+        path = folder / f"{i:02d}-floor-{i}.ipynb"
+        nbformat.write(nb, path)
+        paths.append(path)
+    return paths
+
+
+def run_floor(folder: Path) -> float:
+    """Execute and render the trivial notebooks; return the seconds it took (imports included)."""
+    started = time.perf_counter()
+    import papermill
+    from nbconvert import HTMLExporter
+
+    notebooks = write_notebooks(folder / "notebooks")
+    executed = folder / "executed"
+    executed.mkdir(exist_ok=True)
+    for n, notebook in enumerate(notebooks, start=1):
+        t0 = time.perf_counter()
+        papermill.execute_notebook(
+            str(notebook),
+            str(executed / notebook.name),
+            parameters={"points": 12},
+            cwd=str(folder),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+        )
+        name = notebook.stem.split("-", 1)[1]
+        print(
+            f"[{n}/{len(notebooks)}] {name}: done in {time.perf_counter() - t0:.1f} s", flush=True
+        )
+    exporter = HTMLExporter(embed_images=True)
+    for notebook in notebooks:
+        body, _ = exporter.from_filename(str(executed / notebook.name))
+        (folder / f"{notebook.stem}.html").write_text(body, encoding="utf-8")
+    total = time.perf_counter() - started
+    print(f"Reports written to {folder} in {total:.1f} s", flush=True)
+    return total
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python benchmarks/notebook_floor.py WORK_DIR")
+    run_floor(Path(sys.argv[1]))

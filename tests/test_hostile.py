@@ -1,0 +1,824 @@
+"""Hostile input: bad files, bad parameters, failed runs, injection and the network (issue 6)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
+from pathlib import Path
+
+import hostile
+import pandas as pd
+import pytest
+from markupsafe import escape
+
+from citylinks import pipeline
+from citylinks.corpus import clean_page, load_articles
+from citylinks.paths import NOTEBOOK_DIR, ROOT
+
+SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
+SAFE_ID = re.compile(r"[a-z0-9_-]+")
+# Columns that may differ between two runs of the same corpus and parameters.
+RUN_DEPENDENT_COLUMNS = re.compile(r"started|run_at|timestamp|seconds|duration|elapsed", re.I)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def run_all(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run run_all.py as a user would, in a separate process."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run_all.py"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
+
+
+def run_concurrently(jobs: dict[str, list[str]], *, workers: int = 2) -> dict:
+    """Run several run_all.py command lines at once (the machine has two cores)."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {key: pool.submit(run_all, *args) for key, args in jobs.items()}
+        return {key: future.result() for key, future in futures.items()}
+
+
+def copy_seeds(folder: Path, *, count: int = 5) -> Path:
+    """Copy the first `count` seed articles into a folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in SEEDS[:count]:
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, tuple]:
+    """Return every file and folder under `folder` with its size, mtime (ns) and content hash."""
+    state = {".": ("dir", folder.stat().st_mtime_ns)}
+    for path in sorted(folder.rglob("*")):
+        info = path.stat()
+        key = path.relative_to(folder).as_posix()
+        if path.is_dir():
+            state[key] = ("dir", info.st_mtime_ns)
+        else:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            state[key] = ("file", info.st_size, info.st_mtime_ns, digest)
+    return state
+
+
+def stderr_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Staging or trash folders a run left behind next to its outputs."""
+    return sorted(p.name for p in folder.glob(".*") if "staging" in p.name or ".old-" in p.name)
+
+
+class MarkupAudit(HTMLParser):
+    """Collect what a browser would run in a page: script bodies, event handlers, js: links."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.handlers: list[str] = []
+        self.js_links: list[str] = []
+        self.tags: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append(f"<{tag} {name}={value!r}>")
+            if value and value.strip().lower().startswith("javascript:"):
+                self.js_links.append(f"<{tag} {name}={value!r}>")
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def audit_markup(page: str) -> MarkupAudit:
+    audit = MarkupAudit()
+    audit.feed(page)
+    audit.close()
+    return audit
+
+
+def assert_no_injected_markup(page: str, where: str) -> None:
+    """No tag, handler, script or link built from article text, file names or parameters."""
+    audit = audit_markup(page)
+    assert not [s for s in audit.scripts if "alert(" in s or "document." in s], where
+    assert not [h for h in audit.handlers if "alert(" in h], where
+    assert not audit.js_links, where
+    for raw in ("<script>alert", "<img src=x", "<script>document", "onerror=alert(2)>"):
+        assert raw not in page, f"{where}: raw {raw!r}"
+
+
+# --- the hostile corpus at load_articles level ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_corpus(tmp_path_factory) -> Path:
+    """The hostile files plus the five seed articles, in one folder."""
+    folder = copy_seeds(tmp_path_factory.mktemp("hostile") / "corpus")
+    return hostile.write_hostile_corpus(folder)
+
+
+@pytest.fixture(scope="module")
+def loaded(hostile_corpus) -> pd.DataFrame:
+    """The articles table load_articles makes of the hostile corpus, by file."""
+    return load_articles(hostile_corpus).articles.set_index("file", drop=False)
+
+
+def check_empty(row, table):
+    assert (row.status, row.reason) == ("quarantined", "empty file")
+
+
+def check_binary(row, table):
+    assert row.status == "quarantined"
+    assert row.reason.startswith("binary file, not text"), row.reason
+
+
+def check_cp1252(row, table):
+    assert (row.status, row.encoding) == ("ok", "cp1252")
+    assert row.title == hostile.CP1252_TITLE
+    for word in hostile.CP1252_WORDS:
+        assert word in row.text
+    assert "\ufffd" not in row.text and "â€" not in row.text  # no mojibake
+    assert row.published == "2024-06-12"
+
+
+def check_bom_crlf(row, table):
+    assert (row.status, row.encoding, row.published) == ("ok", "utf-8", "2024-07-02")
+    assert row.title == hostile.BOM_TITLE  # no BOM in front of it
+    assert "\r" not in row.text and "\ufeff" not in row.text
+    assert row.text == clean_page(hostile.BOM_PAGE).text  # cleaned exactly like LF without BOM
+    assert row.authors == "Lien Ha"
+
+
+def check_navigation_only(row, table):
+    assert row.status == "quarantined"
+    assert row.reason.startswith("no article text left after cleaning"), row.reason
+    assert "navigation" in row.reason
+
+
+def check_impossible_date(row, table):
+    assert (row.status, row.published) == ("ok", "")
+    assert "2024/02/31" in row.warnings and "not a real date" in row.warnings, row.warnings
+    assert row.title == hostile.IMPOSSIBLE_DATE_TITLE
+
+
+def check_no_date(row, table):
+    assert (row.status, row.published) == ("ok", "")
+    assert "no publish date" in row.warnings, row.warnings
+
+
+def check_original(row, table):
+    assert (row.status, row.duplicate_of, row.published) == ("ok", "", "2024-08-15")
+
+
+def check_duplicate(row, table):
+    original = table.loc[hostile.ORIGINAL]
+    assert row.status == "duplicate"
+    assert row.duplicate_of == original.article_id
+    assert original.article_id in row.reason
+
+
+def check_vietnamese_name(row, table):
+    assert (row.status, row.published) == ("ok", "2024-09-05")
+    assert row.title == hostile.VIETNAMESE_TITLE
+    assert row.authors == "Thanh Hà"
+    assert SAFE_ID.fullmatch(row.article_id), row.article_id
+    assert row.article_id.startswith("ha-noi-hop-tac")
+
+
+def check_note(row, table):
+    assert row.status == "quarantined"
+    assert "not a news article" in row.reason, row.reason
+
+
+def check_large(row, table):
+    assert row.status == "quarantined"
+    assert re.search(r"\b30(\.0)? MB\b", row.reason), row.reason
+    assert "10 MB limit" in row.reason and "max_file_mb" in row.reason, row.reason
+    assert row.bytes >= 30_000_000
+
+
+MARKUP_WORDS = re.compile(r"<|>|\b(?:div|script|style|nav|href|createElement|dataLayer)\b")
+
+
+def check_html_page(row, table):
+    if row.status == "quarantined":  # the other allowed outcome: set aside with a reason
+        assert "HTML" in row.reason, row.reason
+        return
+    assert row.status == "ok", row.reason
+    assert row.title == hostile.HTML_TITLE
+    for paragraph in hostile.HTML_PARAGRAPHS:
+        assert paragraph in row.text
+    assert not MARKUP_WORDS.search(row.text), MARKUP_WORDS.search(row.text)
+    assert hostile.HTML_NAV_TEXT not in row.text and hostile.HTML_FOOTER_TEXT not in row.text
+    assert "trackReader" not in row.text
+    assert row.published == "2024-05-14"
+
+
+def check_markup_text(row, table):
+    assert (row.status, row.published) == ("ok", "2024-05-10")
+    assert row.title == hostile.MARKUP_TITLE  # kept as the text it is, not stripped or parsed
+    assert hostile.MARKUP_BODY_LINE in row.text
+
+
+def check_script_file_name(row, table):
+    assert (row.status, row.file) == ("ok", hostile.SCRIPT_NAME)
+    assert row.title == hostile.SCRIPT_NAME_TITLE
+    assert SAFE_ID.fullmatch(row.article_id), row.article_id
+
+
+EXPECTED = {
+    hostile.EMPTY: check_empty,
+    hostile.BINARY: check_binary,
+    hostile.CP1252: check_cp1252,
+    hostile.BOM_CRLF: check_bom_crlf,
+    hostile.NAV_ONLY: check_navigation_only,
+    hostile.IMPOSSIBLE_DATE: check_impossible_date,
+    hostile.NO_DATE: check_no_date,
+    hostile.ORIGINAL: check_original,
+    hostile.DUPLICATE: check_duplicate,
+    hostile.VIETNAMESE: check_vietnamese_name,
+    hostile.NOTE: check_note,
+    hostile.LARGE: check_large,
+    hostile.HTML_PAGE: check_html_page,
+    hostile.MARKUP: check_markup_text,
+    hostile.SCRIPT_NAME: check_script_file_name,
+}
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_load_articles_handles_hostile_file(loaded, name):
+    EXPECTED[name](loaded.loc[name], loaded)
+
+
+def test_load_articles_keeps_every_file_and_the_seeds(loaded, hostile_corpus):
+    files = sorted(p.name for p in hostile_corpus.iterdir())
+    assert sorted(loaded.file) == files  # one row per file, none dropped silently
+    assert loaded.article_id.is_unique
+    seeds = loaded.loc[[s.name for s in SEEDS]]
+    assert list(seeds.status) == ["ok"] * 5
+
+
+def test_undated_page_keeps_its_title_not_the_navigation(loaded):
+    # Without a byline the header is still navigation, breadcrumb, then the title.
+    row = loaded.loc[hostile.NO_DATE]
+    assert row.title == hostile.NO_DATE_TITLE
+    assert hostile.NAV not in row.text
+
+
+@pytest.mark.parametrize(("limit", "quarantined"), [(1.0, True), (10.0, False)])
+def test_file_size_limit_is_the_max_file_mb_parameter(tmp_path, limit, quarantined):
+    hostile.write_large_file(tmp_path / "big.txt", megabytes=1.5)
+    row = load_articles(tmp_path, max_file_mb=limit).articles.iloc[0]
+    assert (row.status == "quarantined" and "MB limit" in row.reason) is quarantined
+    if quarantined:
+        assert "1.5 MB" in row.reason and "-p max_file_mb" in row.reason
+
+
+# --- one end-to-end run on the hostile corpus (and a second, networking blocked) -----------
+
+SOCKET_GUARD = '''
+"""Test guard: allow loopback sockets only; record every other attempt (and that we loaded)."""
+import errno
+import ipaddress
+import os
+import socket
+
+_LOG = os.environ.get("CITYLINKS_SOCKET_LOG", "")
+_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", socket.gethostname()}
+
+
+def _record(kind, detail):
+    if _LOG:
+        with open(_LOG, "a", encoding="utf-8") as handle:
+            detail = " ".join(str(detail).split())
+            handle.write(f"{os.getpid()}\\t{kind}\\t{detail}\\n")
+
+
+def _cmdline():
+    try:
+        with open("/proc/self/cmdline", "rb") as handle:
+            return handle.read().replace(b"\\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return "?"
+
+
+def _is_local(host):
+    if host is None:
+        return True
+    if isinstance(host, bytes):
+        host = host.decode()
+    host = str(host).split("%")[0]
+    if host in _LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _allowed(sock, address):
+    if getattr(socket, "AF_UNIX", None) is not None and sock.family == socket.AF_UNIX:
+        return True
+    return isinstance(address, tuple) and _is_local(address[0])
+
+
+_connect, _connect_ex, _sendto = socket.socket.connect, socket.socket.connect_ex, socket.socket.sendto
+_getaddrinfo = socket.getaddrinfo
+
+
+def connect(self, address):
+    if not _allowed(self, address):
+        _record("blocked", f"connect {address!r}")
+        raise OSError(errno.ENETUNREACH, f"network blocked by the test guard: {address!r}")
+    return _connect(self, address)
+
+
+def connect_ex(self, address):
+    if not _allowed(self, address):
+        _record("blocked", f"connect_ex {address!r}")
+        return errno.ENETUNREACH
+    return _connect_ex(self, address)
+
+
+def sendto(self, data, *args):
+    address = args[-1]
+    if not _allowed(self, address):
+        _record("blocked", f"sendto {address!r}")
+        raise OSError(errno.ENETUNREACH, f"network blocked by the test guard: {address!r}")
+    return _sendto(self, data, *args)
+
+
+def getaddrinfo(host, *args, **kwargs):
+    if not _is_local(host):
+        _record("blocked", f"getaddrinfo {host!r}")
+        raise socket.gaierror(socket.EAI_NONAME, f"name lookup blocked by the test guard: {host!r}")
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+socket.socket.connect = connect
+socket.socket.connect_ex = connect_ex
+socket.socket.sendto = sendto
+socket.getaddrinfo = getaddrinfo
+_record("loaded", _cmdline())
+'''
+
+
+def guarded_env(folder: Path) -> tuple[dict, Path]:
+    """Return an environment whose Python processes (and their kernels) have no network."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(SOCKET_GUARD, encoding="utf-8")
+    log = folder / "sockets.log"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), env.get("PYTHONPATH")]))
+    env["CITYLINKS_SOCKET_LOG"] = str(log)
+    return env, log
+
+
+def read_guard_log(log: Path) -> list[tuple[str, str, str]]:
+    if not log.exists():
+        return []
+    return [tuple(line.split("\t", 2)) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def hostile_runs(tmp_path_factory, hostile_corpus) -> dict:
+    """Two runs of run_all.py on the hostile corpus, at once: plain (A) and without network (B)."""
+    base = tmp_path_factory.mktemp("runs")
+    env, log = guarded_env(base / "guard")
+    before = snapshot(hostile_corpus)
+    jobs = {
+        "a": ([f"--{d}={base / 'a' / d}" for d in ("out", "work")], None),
+        "b": ([f"--{d}={base / 'b' / d}" for d in ("out", "work")], env),
+    }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            key: pool.submit(run_all, "--corpus", str(hostile_corpus), *args, env=job_env)
+            for key, (args, job_env) in jobs.items()
+        }
+        results = {key: future.result() for key, future in futures.items()}
+    return {
+        "base": base,
+        "a": results["a"],
+        "b": results["b"],
+        "out": base / "a" / "out",
+        "work": base / "a" / "work",
+        "corpus_before": before,
+        "corpus_after": snapshot(hostile_corpus),
+        "guard_log": log,
+    }
+
+
+@pytest.fixture(scope="module")
+def run_table(hostile_runs) -> pd.DataFrame:
+    """The articles stage table of the end-to-end run, by file."""
+    assert hostile_runs["a"].returncode == 0, hostile_runs["a"].stderr
+    table = pd.read_parquet(hostile_runs["work"] / "articles.parquet")
+    return table.set_index("file", drop=False)
+
+
+def report_pages(out: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.html"))}
+
+
+def test_run_on_hostile_corpus_succeeds(hostile_runs):
+    result = hostile_runs["a"]
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Reports written to" in result.stdout
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_run_all_handles_hostile_file(run_table, name):
+    EXPECTED[name](run_table.loc[name], run_table)
+
+
+def test_run_all_csv_agrees_with_stage_table(run_table, hostile_runs):
+    csv = pd.read_csv(
+        hostile_runs["out"] / "data" / "articles.csv", dtype=str, keep_default_na=False
+    ).set_index("file")
+    assert sorted(csv.index) == sorted(run_table.index)
+    for column in ("article_id", "status", "reason", "duplicate_of", "published", "title"):
+        assert csv[column].to_dict() == run_table[column].to_dict(), column
+
+
+def test_good_articles_are_analysed_as_if_alone(run_table, tmp_path):
+    alone = load_articles(copy_seeds(tmp_path / "seeds")).articles.set_index("file")
+    columns = ["article_id", "title", "published", "authors", "words", "status", "text"]
+    pd.testing.assert_frame_equal(
+        run_table.loc[alone.index, columns].reset_index(drop=True),
+        alone[columns].reset_index(drop=True),
+    )
+
+
+def test_data_quality_box_names_every_file_set_aside(run_table, hostile_runs):
+    index = (hostile_runs["out"] / "index.html").read_text(encoding="utf-8")
+    box = index[index.index('id="data-quality"') : index.index('id="reports"')]
+    set_aside = run_table[run_table.status != "ok"]
+    assert len(set_aside) >= 6
+    for row in set_aside.itertuples():
+        assert str(escape(f"{row.file}: {row.reason}")) in box, row.file
+    for name in (hostile.IMPOSSIBLE_DATE, hostile.NO_DATE):  # undated: left out of time charts
+        assert str(escape(name)) in box
+
+
+def test_report_escapes_markup_from_articles_and_file_names(hostile_runs):
+    pages = report_pages(hostile_runs["out"])
+    assert "01-clean-corpus.html" in pages and "index.html" in pages
+    for name, page in pages.items():
+        assert_no_injected_markup(page, name)
+    cleaning = pages["01-clean-corpus.html"]
+    assert str(escape(hostile.MARKUP_TITLE)) in cleaning  # &lt;script&gt;alert(1)…
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in cleaning
+    assert str(escape(hostile.SCRIPT_NAME)) in cleaning  # the file name, as text
+
+
+def test_later_stages_analyse_only_ok_articles(run_table, hostile_runs):
+    ok = set(run_table.article_id[run_table.status == "ok"])
+    later = [
+        p
+        for p in sorted((hostile_runs["out"] / "data").glob("*.csv"))
+        if p.stem not in ("articles", "cleaning_audit")
+    ]
+    tables = {p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in later}
+    with_ids = {name: t for name, t in tables.items() if "article_id" in t.columns}
+    if not with_ids:
+        pytest.skip("no later-stage table with an article_id column yet (stages 02/03)")
+    for name, table in with_ids.items():
+        assert set(table.article_id) <= ok, name
+
+
+# --- nothing is lost -----------------------------------------------------------------------
+
+
+def test_corpus_bytes_and_times_are_unchanged_by_runs(hostile_runs):
+    assert hostile_runs["a"].returncode == 0 and hostile_runs["b"].returncode == 0
+    assert hostile_runs["corpus_after"] == hostile_runs["corpus_before"]
+
+
+def _comparable(path: Path) -> pd.DataFrame:
+    if path.suffix == ".csv":
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    else:
+        table = pd.read_parquet(path)
+    return table.drop(columns=[c for c in table.columns if RUN_DEPENDENT_COLUMNS.search(str(c))])
+
+
+@pytest.mark.parametrize("kind", ["out/data/*.csv", "work/*.parquet"])
+def test_two_runs_give_identical_tables(hostile_runs, kind):
+    assert hostile_runs["a"].returncode == 0, hostile_runs["a"].stderr
+    assert hostile_runs["b"].returncode == 0, hostile_runs["b"].stderr
+    folder, pattern = kind.rsplit("/", 1)
+    a = {p.name: p for p in (hostile_runs["base"] / "a").glob(f"{folder}/{pattern}")}
+    b = {p.name: p for p in (hostile_runs["base"] / "b").glob(f"{folder}/{pattern}")}
+    assert a and sorted(a) == sorted(b)
+    for name in sorted(a):
+        try:
+            pd.testing.assert_frame_equal(_comparable(a[name]), _comparable(b[name]))
+        except AssertionError as exc:
+            raise AssertionError(f"{kind}: {name} differs between two runs: {exc}") from None
+
+
+STAGE_NOTEBOOK = "01-clean-corpus.ipynb"
+
+
+def make_notebook(title: str, parameters: str, *cells: str):
+    """Return a thin stage notebook: title, tagged parameters cell, then code cells."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    params = nbformat.v4.new_code_cell(textwrap.dedent(parameters).strip())
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# {title}\nA stage written by the hostile-input tests."),
+        params,
+        *[nbformat.v4.new_code_cell(textwrap.dedent(c).strip()) for c in cells],
+    ]
+    return nb
+
+
+def stage_folder(folder: Path, extra: dict) -> Path:
+    """A notebooks folder with the real cleaning stage and the given extra stages."""
+    import nbformat
+
+    folder.mkdir(parents=True)
+    shutil.copy(NOTEBOOK_DIR / STAGE_NOTEBOOK, folder / STAGE_NOTEBOOK)
+    for name, nb in extra.items():
+        nbformat.write(nb, folder / name)
+    return folder
+
+
+@pytest.fixture
+def previous_run(hostile_runs, tmp_path) -> dict:
+    """A copy of a finished run's reports and tables, as a user's previous results."""
+    assert hostile_runs["a"].returncode == 0, hostile_runs["a"].stderr
+    out, work = tmp_path / "reports", tmp_path / "build"
+    shutil.copytree(hostile_runs["out"], out)
+    shutil.copytree(hostile_runs["work"], work)
+    return {"out": out, "work": work, "out_before": snapshot(out), "work_before": snapshot(work)}
+
+
+def test_failed_run_names_stage_and_cell_and_keeps_previous_reports(
+    previous_run, tmp_path, monkeypatch, capsys
+):
+    explode = make_notebook(
+        "Explode",
+        'work_dir = "build"  # stage tables',
+        "import citylinks.corpus",
+        'raise RuntimeError("deliberate failure for the hostile-input test")',
+    )
+    monkeypatch.setattr(
+        pipeline, "NOTEBOOK_DIR", stage_folder(tmp_path / "nb", {"05-explode.ipynb": explode})
+    )
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    out, work = previous_run["out"], previous_run["work"]
+    corpus = copy_seeds(tmp_path / "corpus", count=2)
+    status = pipeline.run(["--corpus", str(corpus), "--out", str(out), "--work", str(work)])
+    err = capsys.readouterr().err
+    assert status == 1
+    # cell 4 as the debugging copy numbers it: parameters, injected parameters, import, raise
+    assert "stage 05-explode failed: cell 4 raised RuntimeError" in err, err
+    assert "deliberate failure for the hostile-input test" in err
+    assert f"the reports in {out} are left as they were" in err
+    assert "Traceback" not in err
+    debug = re.search(r"debugging copy \(with code\): (.+)", err)
+    assert debug and Path(debug.group(1).strip()).exists(), err
+    assert snapshot(out) == previous_run["out_before"]
+    tables = {k: v for k, v in snapshot(work).items() if k.endswith(".parquet")}
+    assert tables == {
+        k: v for k, v in previous_run["work_before"].items() if k.endswith(".parquet")
+    }
+    assert leftovers(tmp_path) == []
+
+
+def test_interrupted_run_keeps_previous_reports(previous_run, tmp_path, monkeypatch, capsys):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "NOTEBOOK_DIR", stage_folder(tmp_path / "nb", {}))
+    monkeypatch.setattr(pipeline, "execute_stage", interrupt)
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    out, work = previous_run["out"], previous_run["work"]
+    corpus = copy_seeds(tmp_path / "corpus", count=1)
+    status = pipeline.run(["--corpus", str(corpus), "--out", str(out), "--work", str(work)])
+    err = capsys.readouterr().err
+    assert status == 130
+    assert "interrupted" in err and f"the reports in {out} are left as they were" in err
+    assert snapshot(out) == previous_run["out_before"]
+    assert snapshot(work) == previous_run["work_before"]
+    assert leftovers(tmp_path) == []
+
+
+# --- nothing runs that shouldn't -----------------------------------------------------------
+
+
+def injection_payloads(marker: Path) -> dict[str, str]:
+    """Parameter values that would run code if pasted into a notebook as source."""
+    code = f"import pathlib; pathlib.Path({str(marker)!r}).write_text('injected')"
+    return {
+        "home_city": f'Hanoi\\"\n{code}\n#',
+        "home_country": f"VN'''\n{code}\n'''</script><script>alert(9)</script>{{{{x}}}}",
+    }
+
+
+def test_parameters_reach_notebooks_as_data(tmp_path, monkeypatch, capsys):
+    echo = make_notebook(
+        "Echo",
+        """
+        home_city = "Hanoi"  # the home city
+        home_country = "VN"  # its country
+        out_dir = "reports"  # where reports go
+        """,
+        "import json\nimport pathlib",
+        'pathlib.Path(out_dir, "echo.json").write_text(json.dumps([home_city, home_country]))',
+    )
+    monkeypatch.setattr(
+        pipeline, "NOTEBOOK_DIR", stage_folder(tmp_path / "nb", {"05-echo.ipynb": echo})
+    )
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    marker = tmp_path / "INJECTED"
+    payloads = injection_payloads(marker)
+    out, work = tmp_path / "out", tmp_path / "work"
+    argv = ["--corpus", str(copy_seeds(tmp_path / "corpus", count=1))]
+    argv += ["--out", str(out), "--work", str(work)]
+    for name, value in payloads.items():
+        argv += ["-p", name, value]
+    status = pipeline.run(argv)
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert not marker.exists()
+    echoed = json.loads((out / "echo.json").read_text(encoding="utf-8"))
+    assert echoed == [payloads["home_city"], payloads["home_country"]]  # the same text, as data
+    for name, page in report_pages(out).items():
+        assert "<script>alert(9)" not in page, name
+        assert not [s for s in audit_markup(page).scripts if "alert(" in s], name
+
+
+def test_run_all_passes_quoted_parameters_as_data(tmp_path):
+    marker = tmp_path / "INJECTED"
+    payloads = injection_payloads(marker)
+    out, work = tmp_path / "out", tmp_path / "work"
+    args = ["--corpus", str(copy_seeds(tmp_path / "corpus", count=1))]
+    args += ["--out", str(out), "--work", str(work)]
+    for name, value in payloads.items():
+        args += ["-p", name, value]
+    result = run_all(*args)
+    assert not marker.exists()
+    assert "Traceback" not in result.stderr
+    if result.returncode == 2:  # refused before any work: one line saying why
+        assert len(stderr_lines(result)) == 1 and not out.exists(), result.stderr
+        return
+    assert result.returncode == 0, result.stderr
+    for name, page in report_pages(out).items():
+        assert "<script>alert(9)" not in page, name
+        assert_no_injected_markup(page, name)
+
+
+def test_socket_guard_blocks_and_records_outside_connections(tmp_path):
+    env, log = guarded_env(tmp_path / "guard")
+    probe = textwrap.dedent(
+        """
+        import socket
+        server = socket.create_server(("127.0.0.1", 0))
+        socket.create_connection(server.getsockname(), timeout=2).close()  # loopback: allowed
+        try:
+            socket.create_connection(("192.0.2.1", 80), timeout=2)
+        except OSError as exc:
+            print("blocked:", exc)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "blocked by the test guard" in result.stdout
+    kinds = [kind for _, kind, _ in read_guard_log(log)]
+    assert kinds.count("loaded") == 1 and kinds.count("blocked") == 1
+    assert "192.0.2.1" in log.read_text(encoding="utf-8")
+
+
+def test_run_makes_no_network_connection(hostile_runs):
+    result = hostile_runs["b"]
+    assert result.returncode == 0, result.stderr
+    entries = read_guard_log(hostile_runs["guard_log"])
+    loaded = {pid: detail for pid, kind, detail in entries if kind == "loaded"}
+    assert len(loaded) >= 2, loaded  # the runner and at least one kernel ran with the guard
+    assert any("ipykernel" in detail for detail in loaded.values()), loaded
+    assert [e for e in entries if e[1] == "blocked"] == []
+
+
+# --- bad parameters and config: exit 2, one line, nothing written -------------------------
+
+BAD_YAML = {
+    "missing": (None, r"not found|does not exist|no such file|missing|cannot find"),
+    "not-yaml": ("sectors: [unclosed\n", r"YAML|yaml|pars|syntax"),
+    "wrong-shape": ("- health\n- education\n", r"mapping|dict|list|shape|expected|must"),
+}
+
+
+def bad_usage_cases(base: Path) -> dict[str, tuple[list[str], list[str], str]]:
+    """Case -> (arguments, texts the one error line must hold, regex it must match)."""
+    (base / "empty-corpus").mkdir(parents=True)
+    cases = {
+        "unknown-parameter": (
+            ["-p", "colour", "red"],
+            ["unknown parameter 'colour'", "--list-params"],
+            "",
+        ),
+        "period-fortnight": (
+            ["-p", "period", "fortnight"],
+            ["period", "fortnight", "auto, month, quarter, year"],
+            "",
+        ),
+        "start-yesterday": (
+            ["-p", "start", "yesterday"],
+            ["start", "yesterday", "YYYY-MM-DD"],
+            "",
+        ),
+        "missing-corpus": (
+            ["--corpus", str(base / "no-such-corpus")],
+            [str(base / "no-such-corpus"), "does not exist"],
+            "",
+        ),
+        "empty-corpus": (
+            ["--corpus", str(base / "empty-corpus")],
+            [str(base / "empty-corpus"), "empty"],
+            "",
+        ),
+    }
+    for param in ("sectors_file", "partners_file"):
+        for kind, (content, problem) in BAD_YAML.items():
+            path = base / "config" / f"{kind}-{param}.yaml"
+            if content is not None:
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(content, encoding="utf-8")
+            cases[f"{param}-{kind}"] = (["-p", param, str(path)], [str(path)], problem)
+    return cases
+
+
+@pytest.fixture(scope="module")
+def bad_usage(tmp_path_factory) -> dict:
+    """Every bad command line, run at once; each case writes to its own out/work folders."""
+    base = tmp_path_factory.mktemp("usage")
+    corpus = copy_seeds(base / "corpus", count=1)
+    cases = bad_usage_cases(base)
+    jobs = {}
+    for key, (args, _, _) in cases.items():
+        folders = ["--out", str(base / key / "out"), "--work", str(base / key / "work")]
+        corpus_args = [] if "--corpus" in args else ["--corpus", str(corpus)]
+        jobs[key] = [*corpus_args, *args, *folders]
+    results = run_concurrently(jobs, workers=3)
+    return {key: (results[key], cases[key], base / key) for key in cases}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "unknown-parameter",
+        "period-fortnight",
+        "start-yesterday",
+        "missing-corpus",
+        "empty-corpus",
+        *(f"{p}-{k}" for p in ("sectors_file", "partners_file") for k in BAD_YAML),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line_and_writes_nothing(bad_usage, case):
+    result, (_, texts, pattern), folder = bad_usage[case]
+    assert result.returncode == 2, f"exit {result.returncode}: {result.stderr[-500:]}"
+    assert "Traceback" not in result.stderr
+    lines = stderr_lines(result)
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("run_all.py: error: ")
+    for text in texts:
+        assert text in lines[0]
+    if pattern:
+        assert re.search(pattern, lines[0]), lines[0]
+    assert not (folder / "out").exists() and not (folder / "work").exists()
+    assert leftovers(folder) == []

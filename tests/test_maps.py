@@ -1,0 +1,93 @@
+"""Offline partner pictures: the coordinate map and the engagement timeline."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from citylinks.maps import plot_engagement_timeline, plot_partner_map, summarise_partners
+
+HANOI = {"home_lat": 21.028, "home_lon": 105.834}
+
+
+def mention(article_id, partner, kind, lat, lon, role="counterpart", count=2):
+    return {
+        "article_id": article_id,
+        "partner": partner,
+        "kind": kind,
+        "country": "KR",
+        "lat": lat,
+        "lon": lon,
+        "role": role,
+        "count": count,
+        "primary": role == "counterpart",
+    }
+
+
+@pytest.fixture
+def mentions():
+    return pd.DataFrame(
+        [
+            mention("a1", "Seoul", "city", 37.566, 126.978),
+            mention("a2", "Seoul", "city", 37.566, 126.978),
+            mention("a2", "South Korea", "country", 37.566, 126.978, role="mentioned"),
+            mention("a3", "Busan", "city", 35.102, 129.03, role="mentioned"),
+            mention("a3", "Texas", "province", math.nan, math.nan),
+        ]
+    )
+
+
+def test_summary_counts_articles_and_engagements(mentions):
+    summary = summarise_partners(mentions).set_index("partner")
+    assert summary.loc["Seoul", "articles"] == 2
+    assert summary.loc["Seoul", "engagements"] == 2
+    assert summary.loc["South Korea", "engagements"] == 0
+    assert summary.index[0] == "Seoul"  # most engaged first
+
+
+def test_partner_map(mentions):
+    chart = plot_partner_map(mentions, **HANOI)
+    ax = chart.figure.axes[0]
+    assert ax.get_title() == "Hanoi and its partners"
+    assert "Longitude" in ax.get_xlabel() and "Latitude" in ax.get_ylabel()
+    assert "1 place(s) without coordinates" in chart.caption  # Texas has none
+    assert set(chart.data["partner"]) == {"Seoul", "South Korea", "Busan", "Texas"}
+    assert "Seoul" in {t.get_text() for t in ax.texts}
+    lines = [line for line in ax.lines if len(line.get_xdata()) == 2]
+    assert len(lines) == 1  # only Seoul is a counterpart: one line from Hanoi
+    assert chart.alt.startswith("Hanoi and its partners")
+
+
+def test_partner_map_without_coordinates_is_a_placeholder():
+    empty = pd.DataFrame([mention("a1", "Texas", "province", math.nan, math.nan)])
+    chart = plot_partner_map(empty, **HANOI)
+    assert "No partner with coordinates" in chart.caption
+    assert chart.data.empty
+
+
+def test_engagement_timeline():
+    engagements = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3", "a4"],
+            "published": ["2024-03-22", "2024-04-02", "2024-05-01", ""],
+            "event_date": ["2024-03-21", "", "2024-04-30", ""],
+            "partner": ["Seoul", "Seoul", "Guangzhou", "Busan"],
+            "type": ["meeting", "agreement", "visit", "other"],
+        }
+    )
+    chart = plot_engagement_timeline(engagements, top=1)
+    ax = chart.figure.axes[0]
+    assert ax.get_title() == "Engagements over time, by partner"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Seoul"]
+    assert chart.data["date"].tolist() == ["2024-03-21", "2024-04-02"]  # event date, else publish
+    full = plot_engagement_timeline(engagements, top=10)
+    assert set(full.data["partner"]) == {"Seoul", "Guangzhou"}  # Busan has no date at all
+    assert "2024-03-21 to 2024-04-30" in full.caption
+
+
+def test_engagement_timeline_empty():
+    chart = plot_engagement_timeline(pd.DataFrame(columns=["partner", "published"]), top=5)
+    assert chart.data.empty
+    assert "No engagements" in chart.caption

@@ -1,0 +1,532 @@
+"""Partner places: gazetteer loading, detection, roles, engagements, dates and roll-up."""
+
+from __future__ import annotations
+
+import pickle
+
+import pandas as pd
+import pytest
+
+from citylinks.errors import ConfigError
+from citylinks.partners import (
+    find_event_date,
+    find_place_mentions,
+    load_gazetteer,
+    match_partners,
+    roll_up,
+    scan_places,
+    suggest_gazetteer_additions,
+)
+from citylinks.paths import DEFAULT_GAZETTEER
+from citylinks.sentences import train_sentence_splitter
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer(DEFAULT_GAZETTEER)
+
+
+@pytest.fixture(scope="module")
+def splitter():
+    return train_sentence_splitter(
+        ["Hanoi met Seoul officials on March 3. They signed an MoU. Rep. Kim spoke."] * 20
+    )
+
+
+def names(text, gaz) -> list[str]:
+    return [m.name for m in find_place_mentions(text, gaz)]
+
+
+def article(i, title, body, *, standfirst="", published="2024-03-22"):
+    text = "\n\n".join(p for p in [title, standfirst, *body] if p)
+    return {
+        "article_id": f"a{i}",
+        "title": title,
+        "standfirst": standfirst,
+        "published": published,
+        "status": "ok",
+        "text": text,
+    }
+
+
+# --- Detection ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hanoi and Guangzhou eye cooperation.", ["Guangzhou"]),
+        ("Regarding Hanoi-Quangzhou relations, Dung agreed.", ["Guangzhou"]),  # misspelling
+        ("an MoU with the Seoul Metropolitan Government", ["Seoul"]),  # alias
+        ("Gyeonggi-do and Gyeonggi Province", ["Gyeonggi", "Gyeonggi"]),
+        ("the Gyeonggi Provincial Government", ["Gyeonggi"]),
+        ("Île-de-France and Ile-de-France", ["Île-de-France", "Île-de-France"]),  # diacritics
+        ("a South Korean delegation", ["South Korea"]),  # demonym
+        ("North Korea and South Korea", ["North Korea", "South Korea"]),  # longest first
+        ("Seoul's expertise", ["Seoul"]),  # possessive
+        ("Seoul’s expertise", ["Seoul"]),
+        ("St. Petersburg and Saint Petersburg", ["Saint Petersburg", "Saint Petersburg"]),
+        ("South\nKorea", ["South Korea"]),  # a line break inside a paragraph
+        ("South\u00a0Korea and Seoul  Metropolitan  Council", ["South Korea", "Seoul"]),
+        ("South Korea-invested projects", ["South Korea"]),
+        # negatives: the home city, Vietnamese places, words, names, parts of words
+        ("Hanoi and Ha Noi", []),
+        ("Ho Chi Minh City, Da Nang and Hai Phong", []),
+        ("a school in Mai Dich, Hanoi near Hoa Lac and Lotte Mall Ho Tay", []),
+        ("Thai Binh and Lao Cai provinces", []),  # hold "Thai" and "Lao" but are Vietnamese
+        ("Reading the report, officials had a nice day.", []),  # common words
+        ("Nice to meet you; Mobile payments grew.", []),
+        ("Nguyen Van Linh and Ngoc Mai - Van Ha", []),  # "Van" is a name, not Van in Turkey
+        ("the Seoulite and Koreanness", []),  # inside words
+        ("US$277 million", []),  # a currency, not the United States
+        ("the Red River and Southeast Asia", []),
+    ],
+)
+def test_detection(gaz, text, expected):
+    assert names(text, gaz) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "curated"),
+    [
+        ("The mayor of Hamburg visited Hanoi.", "Hamburg", False),
+        ("Talks in Osaka on Monday.", "Osaka", False),
+        ("Officials from Texas arrived.", "Texas", False),  # a package subdivision
+        ("Delegates from Osaka Prefecture came.", "Osaka Prefecture", False),
+        ("Talks in Seoul on Monday.", "Seoul", True),
+    ],
+)
+def test_places_beyond_the_curated_file(gaz, text, place, curated):
+    mentions = find_place_mentions(text, gaz)
+    assert [(m.name, m.curated) for m in mentions] == [(place, curated)]
+    assert gaz.places[place].curated is curated
+
+
+def test_package_names_inside_longer_names_are_not_places(gaz):
+    assert names("Hamburg Mayor Peter Tschentscher", gaz) == ["Hamburg"]
+    assert names("Independence Day and Victoria Beckham", gaz) == []
+    assert names("Rafael R. Sevilla and Brian O'Kennedy", gaz) == []
+
+
+def test_offsets_point_into_the_original_text(gaz):
+    text = "Talks:\u00a0the  Seoul\nMetropolitan  Council and\n\nGuangzhou, China."
+    mentions = find_place_mentions(text, gaz)
+    assert [m.name for m in mentions] == ["Seoul", "Guangzhou", "China"]
+    for m in mentions:
+        assert text[m.start : m.end] == m.surface
+    assert mentions[0].surface == "Seoul\nMetropolitan  Council"
+
+
+def test_names_are_not_read_across_paragraphs(gaz):
+    # "Korea" alone is South Korea; "South\n\nKorea" is not one name across two paragraphs.
+    found = find_place_mentions("in the South\n\nKorea", gaz)
+    assert [m.surface for m in found] == ["Korea"]
+    assert [m.surface for m in find_place_mentions("in the South\nKorea", gaz)] == ["South\nKorea"]
+
+
+def test_a_place_named_only_in_the_footer_is_not_found(gaz):
+    from citylinks.corpus import clean_page
+
+    page = "\n".join(
+        [
+            "Home / Hanoinews",
+            "Hanoi boosts ties with Busan",
+            "Ngoc Mai 15:37, 2024/03/22",
+            "Hanoi and Busan agreed to expand cooperation in education and tourism.",
+            "",
+            "The two sides discussed urban rail and clean energy with Busan officials.",
+            "",
+            "RELATED NEWS",
+            "Other news",
+            "Tokyo opens a new metro line",
+        ]
+    )
+    assert "Tokyo" in names(page, gaz)  # the raw page names it...
+    cleaned = clean_page(page).text
+    assert "Busan" in names(cleaned, gaz)
+    assert "Tokyo" not in names(cleaned, gaz)  # ...the article does not
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifiers"),
+    [
+        ("Jang Kyungtae of Seoul's Dongdaemun District", {"Seoul"}),
+        ("SCUT in Guangzhou, China.", {"China"}),
+        ("Hanoi, Gyeonggi (South Korea) focus ties", {"South Korea"}),
+        ("Dongdaemun District of Seoul", {"Seoul"}),
+        ("Seoul and South Korea", set()),  # not a qualifier: just two places
+        ("Busan's ties with Seoul", set()),  # Busan is not inside Seoul
+    ],
+)
+def test_qualifiers(gaz, text, qualifiers):
+    found = find_place_mentions(text, gaz)
+    assert {m.name for m in found if m.qualifier} == qualifiers
+
+
+def test_district_belongs_to_its_city(gaz):
+    assert gaz.places["Dongdaemun"].kind == "district"
+    assert gaz.ancestors("Dongdaemun") == ("Seoul", "South Korea")
+    assert gaz.ancestors("Guangzhou") == ("Guangdong", "China")
+
+
+def test_home_is_a_parameter():
+    seoul = load_gazetteer(DEFAULT_GAZETTEER, home="Seoul", home_country="KR")
+    found = find_place_mentions("Seoul, Busan and Hanoi met in Tokyo.", seoul)
+    assert [m.name for m in found] == ["Hanoi", "Tokyo"]
+    assert found[0].curated is False  # Hanoi comes from the package list
+
+
+def test_gazetteer_pickles_and_caches(gaz, tmp_path):
+    text = "Hanoi, Guangzhou and Osaka"
+    again = pickle.loads(pickle.dumps(gaz))
+    assert find_place_mentions(text, again) == find_place_mentions(text, gaz)
+    first = load_gazetteer(DEFAULT_GAZETTEER, cache_dir=tmp_path)
+    assert list(tmp_path.glob("gazetteer-*.pickle"))
+    cached = load_gazetteer(DEFAULT_GAZETTEER, cache_dir=tmp_path)
+    assert cached.fingerprint == first.fingerprint == gaz.fingerprint
+    assert find_place_mentions(text, cached) == find_place_mentions(text, gaz)
+    other = load_gazetteer(DEFAULT_GAZETTEER, home="Seoul", home_country="KR")
+    assert other.fingerprint != gaz.fingerprint
+
+
+# --- Config errors ------------------------------------------------------------------------------
+
+GOOD_ENTRY = "  - {name: Seoul, kind: city, country: KR, parent: '', lat: 37.5, lon: 127.0}\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("places: [", "not valid YAML"),
+        ("- just a list\n", "mapping"),
+        ("places: []\n", "non-empty list"),
+        ("places:\n" + GOOD_ENTRY + "colours: [red]\n", "unknown top-level key"),
+        ("places:\n  - {name: Seoul, kind: town, country: KR, lat: 1, lon: 1}\n", "kind must be"),
+        ("places:\n  - {name: Seoul, kind: city, country: XX, lat: 1, lon: 1}\n", "'XX'"),
+        ("places:\n  - {name: Seoul, kind: city, country: KR, lat: 100, lon: 1}\n", "out of range"),
+        ("places:\n  - {name: Seoul, kind: city, country: KR, lon: 1}\n", "lat must be"),
+        (
+            "places:\n" + GOOD_ENTRY + "  - {name: Mapo, kind: district, country: KR, parent: Sel,"
+            " lat: 1, lon: 1}\n",
+            "parent 'Sel' is not an entry",
+        ),
+        ("places:\n" + GOOD_ENTRY + GOOD_ENTRY, "appears twice"),
+        (
+            "places:\n" + GOOD_ENTRY + "  - {name: Busan, kind: city, country: KR, lat: 1, lon: 1,"
+            " aliases: [Seoul]}\n",
+            "name of both",
+        ),
+        (
+            "places:\n  - {name: Seoul, kind: city, country: KR, lat: 1, lon: 1, colour: red}\n",
+            "unknown field",
+        ),
+    ],
+)
+def test_config_errors_name_the_file_and_problem(tmp_path, content, problem):
+    path = tmp_path / "partners.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_gazetteer(path)
+    assert str(path) in str(caught.value)
+    assert problem in str(caught.value)
+
+
+def test_missing_gazetteer_file(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_gazetteer(tmp_path / "nope.yaml")
+
+
+# --- Roles and primary partner ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "roles", "primary"),
+    [
+        (
+            "Hanoi, Fukuoka sign MoU on urban development",
+            ["Hanoi and Fukuoka signed an MoU on March 3.", "Like Tokyo, the city has a metro."],
+            {"Fukuoka": "counterpart", "Tokyo": "mentioned"},
+            "Fukuoka",
+        ),
+        (
+            "Hanoi leader receives Guangzhou delegation",
+            [
+                "The chairman met the Guangzhou delegation on April 2.",
+                "Guangzhou, China, is a big port. China and Vietnam are neighbours.",
+            ],
+            {"Guangzhou": "counterpart", "China": "mentioned"},
+            "Guangzhou",
+        ),
+        (
+            "Hanoi seeks investment",
+            [
+                "The chairman met the ambassador of Japan on May 5.",
+                "Japan is a big investor, and Japan's firms are active, as are Seoul's.",
+            ],
+            {"Japan": "counterpart", "Seoul": "mentioned"},
+            "Japan",
+        ),
+        (
+            "Hanoi metro carries more passengers",
+            ["The line, like Tokyo's, runs every five minutes."],
+            {"Tokyo": "mentioned"},
+            "",
+        ),  # a place in passing: no counterpart, no primary
+        (
+            "Hanoi and Seoul's Dongdaemun District boost ties",
+            ["Officials of Dongdaemun District met Hanoi leaders on June 1."],
+            {"Dongdaemun": "counterpart", "Seoul": "mentioned"},
+            "Dongdaemun",
+        ),  # Seoul only locates its district
+    ],
+)
+def test_roles_and_primary(gaz, splitter, title, body, roles, primary):
+    table = match_partners(pd.DataFrame([article(1, title, body)]), gaz, splitter=splitter)
+    assert dict(zip(table["partner"], table["role"], strict=True)) == roles
+    assert table.loc[table["primary"], "partner"].tolist() == ([primary] if primary else [])
+
+
+def test_one_primary_per_article_and_columns(gaz, splitter):
+    rows = [
+        article(1, "Hanoi, Seoul and Busan ties", ["Seoul and Busan met Hanoi on May 1."]),
+        article(2, "Hanoi and Paris", ["Paris met Hanoi on June 3 in France."]),
+    ]
+    table = match_partners(pd.DataFrame(rows), gaz, splitter=splitter)
+    for column in [
+        "article_id",
+        "published",
+        "partner",
+        "kind",
+        "country",
+        "parent",
+        "count",
+        "role",
+        "primary",
+        "curated",
+        "lat",
+        "lon",
+    ]:
+        assert column in table.columns
+    assert table.groupby("article_id")["primary"].sum().tolist() == [1, 1]
+    assert table.loc[table["primary"], "partner"].tolist() == ["Seoul", "Paris"]
+
+
+def test_quarantined_articles_are_skipped(gaz, splitter):
+    row = article(1, "Hanoi and Seoul", ["Seoul met Hanoi on May 1."])
+    bad = dict(row, article_id="a2", status="duplicate")
+    table = match_partners(pd.DataFrame([row, bad]), gaz, splitter=splitter)
+    assert set(table["article_id"]) == {"a1"}
+
+
+def test_common_words_of_the_corpus_are_not_places(gaz, splitter):
+    # "Garland" (Texas) is a package city; this corpus uses "garland" as a word.
+    rows = [
+        article(1, "Hanoi and Osaka", ["Garland officials met Hanoi on May 1 in Osaka."]),
+        article(2, "Flower show", ["A garland of lotus, and a garland of roses."]),
+    ]
+    table = match_partners(pd.DataFrame(rows), gaz, splitter=splitter)
+    assert "Osaka" in set(table["partner"])
+    assert "Garland" not in set(table["partner"])
+    alone = match_partners(pd.DataFrame(rows[:1]), gaz, splitter=splitter)
+    assert "Garland" in set(alone["partner"])  # the rule is the corpus's, not a fixed list
+
+
+def test_scan_is_pure_and_reusable(gaz, splitter):
+    rows = [article(1, "Hanoi and Seoul", ["Seoul met Hanoi on May 1."])]
+    frame = pd.DataFrame(rows)
+    scans = [scan_places(t, gaz) for t in frame["text"]]
+    assert scans == [scan_places(t, gaz) for t in frame["text"]]
+    direct = match_partners(frame, gaz, splitter=splitter)
+    reused = match_partners(frame, gaz, splitter=splitter, scans=scans)
+    pd.testing.assert_frame_equal(direct, reused)
+
+
+# --- Engagements --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "partner", "kind", "event_date"),
+    [
+        (["Hanoi and Fukuoka signed an MoU on March 3."], "Fukuoka", "agreement", "2024-03-03"),
+        (
+            ["Hanoi leaders met a Busan delegation on March 21.", "They hoped to sign an MoU."],
+            "Busan",
+            "meeting",
+            "2024-03-21",
+        ),
+        (
+            ["A delegation from Vientiane visited Hanoi on Dec 30."],
+            "Vientiane",
+            "visit",
+            "2023-12-30",
+        ),  # (a date after publication belongs to the year before)
+        (
+            ["Paris officials attended a conference on smart cities in Hanoi today [March 20]."],
+            "Paris",
+            "conference",
+            "2024-03-20",
+        ),
+        (
+            [
+                "Kim briefed him on the MoU signed between Seoul and Hanoi.",
+                "The two sides held talks on March 1.",
+            ],
+            "Seoul",
+            "meeting",
+            "2024-03-01",
+        ),
+        (
+            ["The two leaders witnessed the signing of an agreement with Guangzhou."],
+            "Guangzhou",
+            "agreement",
+            "",
+        ),
+        (
+            [
+                "Hanoi and Tokyo signed a friendship agreement in 2013.",
+                "Tokyo officials met Hanoi leaders on March 2.",
+            ],
+            "Tokyo",
+            "meeting",
+            "2024-03-02",
+        ),
+        (["Tokyo is large. Tokyo has a metro."], "Tokyo", "other", ""),
+    ],
+)
+def test_engagement_type_and_date(gaz, splitter, body, partner, kind, event_date):
+    from citylinks.partners import extract_engagements
+
+    frame = pd.DataFrame([article(1, "Hanoi news", body)])
+    mentions = match_partners(frame, gaz, splitter=splitter)
+    engagements = extract_engagements(frame, mentions, splitter=splitter)
+    assert engagements["partner"].tolist() == [partner]
+    assert engagements["type"].tolist() == [kind]
+    assert engagements["event_date"].tolist() == [event_date]
+    assert engagements["sentence"].iloc[0] in " ".join(body)
+
+
+def test_a_city_and_its_country_are_one_engagement(gaz, splitter):
+    from citylinks.partners import extract_engagements
+
+    frame = pd.DataFrame(
+        [
+            article(
+                1,
+                "Hanoi, Guangzhou (China) eye ties",
+                [
+                    "Hanoi met Guangzhou on April 2.",
+                    "China is a neighbour of Vietnam.",
+                    "Separately, Paris officials visited Hanoi on April 3.",
+                ],
+            )
+        ]
+    )
+    mentions = match_partners(frame, gaz, splitter=splitter)
+    engagements = extract_engagements(frame, mentions, splitter=splitter)
+    assert engagements["partner"].tolist() == ["Guangzhou", "Paris"]
+    assert engagements["primary"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        ("during a meeting on March 21.", "2024-03-22", "2024-03-21"),
+        ("made the remarks today [April 2] during", "2024-04-02", "2024-04-02"),
+        ("met the ambassador on Oct 27.", "2023-10-27", "2023-10-27"),
+        ("a delegation, on November 5.", "2024-11-06", "2024-11-05"),
+        ("signed on December 30.", "2024-01-03", "2023-12-30"),  # never after publication
+        ("signed on 21 March 2023.", "2024-03-22", "2023-03-21"),  # an explicit year wins
+        ("said yesterday.", "2024-03-22", "2024-03-21"),
+        ("a workshop in September 2023.", "2024-03-22", ""),  # no day: no event date
+        ("they may 5 times a year", "2024-03-22", ""),  # "may" is not May
+        ("on March 21.", "", ""),  # no publish date: the year is unknown
+        ("on February 30.", "2024-03-22", ""),
+    ],
+)
+def test_event_dates(sentence, published, expected):
+    assert find_event_date(sentence, published) == expected
+
+
+# --- Roll-up and suggestions --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mentions_table(gaz, splitter):
+    rows = [
+        article(
+            1,
+            "Hanoi and Seoul's Dongdaemun District",
+            ["Dongdaemun District officials met Hanoi on May 1.", "Busan is a port."],
+        ),
+        article(2, "Hanoi and Guangzhou", ["Guangzhou met Hanoi on May 2.", "Osaka too."]),
+    ]
+    return match_partners(pd.DataFrame(rows), gaz, splitter=splitter)
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        ("district", {"a1": {"Dongdaemun", "Seoul", "Busan"}, "a2": {"Guangzhou", "Osaka"}}),
+        ("city", {"a1": {"Seoul", "Busan"}, "a2": {"Guangzhou", "Osaka"}}),
+        ("province", {"a1": {"Seoul", "Busan"}, "a2": {"Guangdong", "Osaka"}}),
+        ("country", {"a1": {"South Korea"}, "a2": {"China", "Japan"}}),
+    ],
+)
+def test_roll_up(gaz, mentions_table, level, expected):
+    rolled = roll_up(mentions_table, level=level, gazetteer=gaz)
+    got = {a: set(g["partner"]) for a, g in rolled.groupby("article_id")}
+    assert got == expected
+    assert rolled["count"].sum() == mentions_table["count"].sum()
+    assert rolled.groupby("article_id")["primary"].sum().tolist() == [1, 1]
+
+
+def test_roll_up_without_gazetteer_uses_the_table(mentions_table):
+    rolled = roll_up(mentions_table, level="country")
+    assert set(rolled["partner"]) == {"South Korea", "China", "Japan"}
+    with pytest.raises(Exception, match="level must be one of"):
+        roll_up(mentions_table, level="continent")
+
+
+def test_suggestions_are_package_places_only(mentions_table):
+    suggestions = suggest_gazetteer_additions(mentions_table)
+    assert suggestions["partner"].tolist() == ["Osaka"]
+    assert suggestions.loc[0, "articles"] == 1
+
+
+# --- The seed articles --------------------------------------------------------------------------
+
+
+def test_seed_partners(gaz):
+    from citylinks.corpus import load_articles
+    from citylinks.partners import extract_engagements
+
+    articles = load_articles(DEFAULT_GAZETTEER.parent.parent / "corpus").articles
+    table = match_partners(articles, gaz)
+    primary = dict(
+        zip(
+            table.loc[table["primary"], "article_id"].str[:3],
+            table.loc[table["primary"], "partner"],
+            strict=True,
+        )
+    )
+    assert primary == {
+        "000": "Gyeonggi",
+        "001": "Seoul",
+        "002": "South Korea",
+        "003": "Guangzhou",
+        "004": "South Korea",
+    }
+    partners = {a[:3]: set(g["partner"]) for a, g in table.groupby("article_id")}
+    assert partners["002"] == {"South Korea", "Seoul", "Dongdaemun"}
+    assert partners["004"] == {"South Korea", "Seoul", "Busan"}
+    assert table["curated"].all()
+    guangzhou = table[(table["partner"] == "Guangzhou")].iloc[0]
+    assert guangzhou["count"] == 14  # three of them spelt "Quangzhou"
+    engagements = extract_engagements(articles, table)
+    assert engagements["event_date"].tolist() == [
+        "2024-03-21",
+        "2023-12-18",
+        "2024-11-05",
+        "2024-04-02",
+        "2023-10-27",
+    ]
