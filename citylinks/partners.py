@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from citylinks.dates import MONTHS
-from citylinks.errors import ConfigError, ParameterError
+from citylinks.errors import ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
 
 # Bump when matching rules change, so cached per-article results are invalidated.
@@ -347,8 +347,10 @@ def load_gazetteer(
             pass
     try:
         data = yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, f"not valid YAML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, "not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, describe_yaml_error(exc)) from None
     curated, blocked, common_words, home_words = _read_curated(path, data)
     world = _world_places(min_population)
     if home_country and home_country not in world.country_names:
@@ -1744,3 +1746,23 @@ def suggest_gazetteer_additions(partner_mentions: pd.DataFrame) -> pd.DataFrame:
         ["counterpart_articles", "articles", "mentions", "partner"],
         ascending=[False, False, False, True],
     ).reset_index(drop=True)[columns]
+
+
+def save_partner_tables(
+    *,
+    partner_mentions: pd.DataFrame,
+    engagements: pd.DataFrame,
+    suggestions: pd.DataFrame,
+    work_dir,
+    out_dir,
+) -> None:
+    """Write the stage tables for the overview and the CSVs for people."""
+    from citylinks.tables import export_csv, write_stage_table
+
+    for name, table in [
+        ("partner_mentions", partner_mentions),
+        ("engagements", engagements),
+        ("gazetteer_suggestions", suggestions),
+    ]:
+        write_stage_table(table, work_dir, name)
+        export_csv(table, out_dir, name)

@@ -261,6 +261,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
                 "corpus_dir": str(corpus),
                 "work_dir": str(stage_work),
                 "out_dir": str(stage_out),
+                "cache_dir": str(work / "cache"),  # outside staging: caches outlive a run
             }
             values.update({k: v for k, v in params.items() if k in PARAMS})
             given = {k: v for k, v in values.items() if k in declared}

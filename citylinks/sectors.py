@@ -16,7 +16,7 @@ import ahocorasick
 import pandas as pd
 import yaml
 
-from citylinks.errors import ConfigError, ParameterError
+from citylinks.errors import ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
 from citylinks.periods import PERIODS, all_periods, assign_period, choose_period
 
@@ -211,10 +211,7 @@ def _read_yaml(path: Path):
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        _fail(path, f"not valid YAML{where}: {problem}")
+        _fail(path, describe_yaml_error(err))
     return raw, data
 
 
@@ -861,3 +858,38 @@ def plot_sector_trends(trends: pd.DataFrame, *, top: int = 6):
         ylabel="Mentions per 1,000 words",
         caption=caption,
     )
+
+
+def pick_top_sectors(mentions: pd.DataFrame, *, top: int) -> list[str]:
+    """Return the ids of the `top` most mentioned sectors."""
+    if mentions.empty:
+        return []
+    return list(mentions.groupby("sector")["count"].sum().nlargest(top).index)
+
+
+def evidence_for_sectors(evidence: pd.DataFrame, sectors: list[str]) -> pd.DataFrame:
+    """Return the keyword-in-context rows of the given sectors, newest first."""
+    rows = evidence[evidence["sector"].isin(sectors)]
+    return rows.sort_values(["published", "article_id"], ascending=[False, True])
+
+
+def save_sector_tables(
+    *,
+    mentions: pd.DataFrame,
+    trends: pd.DataFrame,
+    evidence: pd.DataFrame,
+    suggestions: pd.DataFrame,
+    work_dir,
+    out_dir,
+) -> None:
+    """Write the stage tables for the overview and the CSVs for people."""
+    from citylinks.tables import export_csv, write_stage_table
+
+    for name, table in [
+        ("sector_mentions", mentions),
+        ("sector_trends", trends),
+        ("sector_evidence", evidence),
+        ("lexicon_suggestions", suggestions),
+    ]:
+        write_stage_table(table, work_dir, name)
+        export_csv(table, out_dir, name)
