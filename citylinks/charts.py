@@ -44,7 +44,7 @@ class Chart:
 
 def empty_chart(*, name: str, title: str, message: str) -> Chart:
     """Return a small placeholder chart saying why there is nothing to draw."""
-    fig, ax = plt.subplots(figsize=(8, 1.6))
+    fig, ax = plt.subplots(figsize=(8, 1.6), layout="constrained")
     ax.set_title(title)
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
@@ -60,14 +60,13 @@ def bar_chart(
         return empty_chart(name=name, title=title, message="No data to chart.")
     values = values.sort_values()
     height = max(2.0, 0.35 * len(values) + 1.2)
-    fig, ax = plt.subplots(figsize=(8, height))
+    fig, ax = plt.subplots(figsize=(8, height), layout="constrained")
     bars = ax.barh([str(i) for i in values.index], values.to_numpy(), color=PALETTE[0])
     ax.bar_label(bars, fmt="%g", padding=3, fontsize=9)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.margins(x=0.12)
-    fig.tight_layout()
     plt.close(fig)
     top = ", ".join(f"{i} ({v:g})" for i, v in values.sort_values(ascending=False).head(3).items())
     alt = f"{title}. Bar chart of {len(values)} items; largest: {top}."
@@ -91,7 +90,7 @@ def heatmap(
         return empty_chart(name=name, title=title, message="No data to chart.")
     width = min(16.0, max(6.0, 0.7 * len(table.columns) + 3.5))
     height = max(2.2, 0.38 * len(table.index) + 1.6)
-    fig, ax = plt.subplots(figsize=(width, height))
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
     values = table.to_numpy(dtype=float)
     image = ax.imshow(values, aspect="auto", cmap=SEQUENTIAL)
     ax.set_xticks(
@@ -109,7 +108,6 @@ def heatmap(
     ax.set_ylabel(ylabel)
     ax.spines[:].set_visible(False)
     fig.colorbar(image, ax=ax, label=colorbar_label, shrink=0.8)
-    fig.tight_layout()
     plt.close(fig)
     alt = (
         f"{title}. Heatmap of {len(table.index)} {ylabel.lower()} by {len(table.columns)} "
@@ -124,7 +122,7 @@ def line_chart(
     """One line per column over the index (periods), with markers so single points show."""
     if table.empty:
         return empty_chart(name=name, title=title, message="No data to chart.")
-    fig, ax = plt.subplots(figsize=(9, 4.2))
+    fig, ax = plt.subplots(figsize=(9, 4.2), layout="constrained")
     markers = "osD^vP*X"
     x = [str(i) for i in table.index]
     for i, column in enumerate(table.columns):
@@ -144,7 +142,6 @@ def line_chart(
     ax.legend(frameon=False, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if len(x) > 8:
         ax.tick_params(axis="x", rotation=45)
-    fig.tight_layout()
     plt.close(fig)
     alt = f"{title}. Lines for {', '.join(map(str, table.columns))} over {len(x)} {xlabel.lower()}."
     return Chart(fig, name, caption, alt, table.reset_index())

@@ -87,7 +87,7 @@ def plot_partner_map(
     south, north = max(-90, lats.min() - pad_y), min(90, lats.max() + pad_y)
     width = min(12.0, max(6.0, (east - west) / 15))
     height = min(8.0, max(3.5, width * (north - south) / (east - west)))
-    fig, ax = plt.subplots(figsize=(width + 2.2, height + 1.2))
+    fig, ax = plt.subplots(figsize=(width + 2.2, height + 1.2), layout="constrained")
     step = 30 if max(east - west, north - south) > 90 else 10
     # A graticule instead of a basemap: nothing is downloaded.
     ax.set_xticks(np.arange(np.ceil(west / step) * step, east, step))
@@ -167,7 +167,6 @@ def plot_partner_map(
     ax.legend(
         frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), markerscale=0.6
     )
-    fig.tight_layout()
     plt.close(fig)
     caption = (
         f"{home_name} (star) and {len(placed)} partner places at their coordinates (plain "
@@ -208,7 +207,7 @@ def plot_engagement_timeline(
     order = sorted(counts.index, key=lambda p: (-counts[p], p))[:top]
     table = table[table["partner"].isin(order)]
     rows = {p: i for i, p in enumerate(reversed(order))}
-    fig, ax = plt.subplots(figsize=(9, max(2.4, 0.4 * len(order) + 1.4)))
+    fig, ax = plt.subplots(figsize=(9, max(2.4, 0.4 * len(order) + 1.4)), layout="constrained")
     for kind, (marker, colour) in TYPE_MARKERS.items():
         group = table[table["type"].fillna("other") == kind]
         if group.empty:
@@ -231,7 +230,6 @@ def plot_engagement_timeline(
     ax.set_ylabel("Partner")
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="Type")
     fig.autofmt_xdate()
-    fig.tight_layout()
     plt.close(fig)
     span = f"{table['date'].min():%Y-%m-%d} to {table['date'].max():%Y-%m-%d}"
     caption = (
@@ -266,7 +264,9 @@ def plot_partner_engagements(
     )
 
 
-def plot_partner_sectors(engagements: pd.DataFrame, *, top: int = 12, name: str = "partner_sectors") -> Chart:
+def plot_partner_sectors(
+    engagements: pd.DataFrame, *, top: int = 12, name: str = "partner_sectors"
+) -> Chart:
     """Heatmap of the engagements with each partner that discussed each sector."""
     title = "What Hanoi discusses with each partner"
     rows = engagements.assign(sector=engagements["sectors"].str.split(";")).explode("sector")

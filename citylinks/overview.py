@@ -48,26 +48,141 @@ def data_quality(articles: pd.DataFrame, notes: list[str]) -> dict[str, list[str
     return groups
 
 
+def _chart_block(chart, out: Path) -> str:
+    from citylinks.report import chart_html
+    from citylinks.tables import export_csv
+
+    href = None
+    if not chart.data.empty:
+        export_csv(chart.data, out, f"chart_{chart.name}")
+        href = f"data/chart_{chart.name}.csv"
+    return chart_html(chart, csv_href=href)
+
+
+def sector_section(work: Path, out: Path, *, top: int) -> dict | None:
+    """Return the overview's sector findings: top sectors and how the leading ones move."""
+    from citylinks.sectors import plot_sector_totals, plot_sector_trends
+
+    mentions, trends = _read(work, "sector_mentions"), _read(work, "sector_trends")
+    if mentions is None or trends is None:
+        return None
+    text = "No sector term was found in the analysed articles."
+    if not mentions.empty:
+        totals = mentions.groupby("label").agg(
+            count=("count", "sum"), articles=("article_id", "nunique")
+        )
+        lead = totals.sort_values("count", ascending=False).iloc[0]
+        text = (
+            f"The most mentioned sector is {lead.name}: {int(lead['count'])} mentions in "
+            f"{int(lead['articles'])} articles. Trends are per 1,000 words, with the number of "
+            "articles behind each period on its label."
+        )
+    return {
+        "anchor": "sectors",
+        "title": "Sectors: what Hanoi cooperates on",
+        "text": text,
+        "blocks": [
+            _chart_block(plot_sector_totals(mentions, top=top), out),
+            _chart_block(plot_sector_trends(trends, top=min(top, 6)), out),
+        ],
+        "link": "02-sector-mentions.html",
+        "link_text": "All sectors, the heatmap and the sentence behind every count",
+    }
+
+
+def partner_section(
+    work: Path, out: Path, *, level: str, top: int, home: str, country: str
+) -> dict | None:
+    """Return the overview's partner findings: main partners, a map and the latest engagements."""
+    from citylinks.maps import plot_partner_engagements, plot_partner_map
+    from citylinks.partners import roll_up
+    from citylinks.report import table_html
+
+    mentions, engagements = _read(work, "partner_mentions"), _read(work, "engagements")
+    if mentions is None or engagements is None:
+        return None
+    rolled = roll_up(mentions, level=level)
+    dated = engagements.assign(
+        date=engagements["event_date"].where(
+            engagements["event_date"] != "", engagements["published"]
+        )
+    )
+    dated["sectors"] = dated["sectors"].str.replace(";", ", ")
+    latest = dated.sort_values("date", ascending=False)[
+        ["date", "partner", "type", "sectors", "sentence"]
+    ]
+    counterparts = rolled[rolled["role"] == "counterpart"]
+    text = "No partner engagement was found."
+    if not counterparts.empty:
+        ranking = (
+            counterparts.groupby("partner")["article_id"].nunique().sort_values(ascending=False)
+        )
+        text = (
+            f"{len(ranking)} partners appear as the other side of a meeting, visit or agreement; "
+            f"the most frequent is {ranking.index[0]} ({int(ranking.iloc[0])} articles)."
+        )
+    return {
+        "anchor": "partners",
+        "title": f"Partners: who {home} engages with",
+        "text": text,
+        "blocks": [
+            _chart_block(plot_partner_engagements(rolled, top=top, level=level), out),
+            _chart_block(plot_partner_map(rolled, home_name=home, home_country=country), out),
+        ],
+        "after": "<h3>Latest engagements</h3>"
+        + table_html(latest, top=8, csv_href="data/engagements.csv", caption="Newest first."),
+        "link": "03-partner-engagement.html",
+        "link_text": "Every partner, the timeline, partners × sectors and places to review",
+    }
+
+
+def review_items(work: Path) -> dict[str, list[str]]:
+    """Return places and phrases the analyst should review for the gazetteer and lexicon."""
+    groups: dict[str, list[str]] = {}
+    places = _read(work, "gazetteer_suggestions")
+    if places is not None and len(places):
+        groups["Places not in the curated gazetteer (review, then add to config/partners.yaml)"] = [
+            f"{r.partner} ({r.kind}, {r.country}): {r.articles} articles"
+            for r in places.itertuples()
+        ]
+    phrases = _read(work, "lexicon_suggestions")
+    if phrases is not None and len(phrases):
+        groups["Frequent phrases no sector covers (review for config/sectors.yaml)"] = [
+            f"{r.phrase} ({r.count}×)" for r in phrases.itertuples()
+        ]
+    return groups
+
+
 def write_overview(
     out: Path,
     work: Path,
     *,
     info: dict,
     reports: list[tuple[str, str]],
-    sections: list[dict] | None = None,
-    quality: dict | None = None,
 ) -> Path:
     """Write `<out>/index.html` from the stage tables of a finished run."""
     articles = _read(work, "articles")
     notes_table = _read(work, "corpus_notes")
     notes = list(notes_table.note) if notes_table is not None else []
+    params = info.get("parameters", {})
+    sections = [
+        sector_section(work, out, top=params.get("top_sectors", 8)),
+        partner_section(
+            work,
+            out,
+            level=params.get("partner_level", "city"),
+            top=params.get("top_partners", 12),
+            home=params.get("home_city", "Hanoi"),
+            country=params.get("home_country", "VN"),
+        ),
+    ]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     page = env.get_template("overview.html.j2").render(
         css=REPORT_CSS,
         home=info.get("parameters", {}).get("home_city", "Hanoi"),
         summary=corpus_summary(articles),
-        sections=sections or [],
-        quality={**data_quality(articles, notes), **(quality or {})},
+        sections=[s for s in sections if s],
+        quality={**data_quality(articles, notes), **review_items(work)},
         reports=reports,
         tables=sorted(p.name for p in (out / "data").glob("*.csv")),
         provenance=provenance_html(info),

@@ -26,15 +26,22 @@ def assign_period(published: pd.Series, period: str) -> pd.Series:
 
 
 def choose_period(published: pd.Series) -> str:
-    """Pick a period that gives a readable number of points for the corpus' date span."""
+    """Pick the finest period with at most 12 periods and, on average, an article in each."""
     dates = pd.to_datetime(published.replace("", None), format="%Y-%m-%d", errors="coerce").dropna()
     if dates.empty:
         return "quarter"
-    months = (dates.max().year - dates.min().year) * 12 + dates.max().month - dates.min().month
-    if months <= 18:
-        return "month"
-    if months <= 72:
-        return "quarter"
+    first, last = dates.min(), dates.max()
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    spans = {
+        "month": months,
+        "quarter": (last.year * 4 + (last.month - 1) // 3)
+        - (first.year * 4 + (first.month - 1) // 3)
+        + 1,
+        "year": last.year - first.year + 1,
+    }
+    for period in ("month", "quarter"):
+        if spans[period] <= 12 and len(dates) >= spans[period]:
+            return period
     return "year"
 
 
