@@ -467,7 +467,8 @@ def load_articles(
 
     audit_rows = []
     first_by_story: dict[str, str] = {}
-    by_title: dict[tuple[str, str], list[tuple[str, set[int]]]] = {}
+    # Earlier stories by (title, date); shingles are computed only once a title and date repeat.
+    by_title: dict[tuple[str, str], list[tuple[str, CleanedPage]]] = {}
     for row in rows:
         page = pages.get(row["article_id"])
         if page is None:
@@ -531,8 +532,10 @@ def load_articles(
             else:
                 # Same story saved twice keeps its title and date; compare only within those.
                 title_key = (fold_line(page.title), page.published)
-                shingles = _shingles(page.text)
-                for other_id, other in by_title.get(title_key, [])[-NEAR_DUPLICATE_CANDIDATES:]:
+                earlier = by_title.get(title_key, [])[-NEAR_DUPLICATE_CANDIDATES:]
+                shingles = _shingles(page.text) if earlier else set()
+                for other_id, other_page in earlier:
+                    other = _shingles(other_page.text)
                     overlap = len(shingles & other) / max(1, len(shingles | other))
                     if overlap >= NEAR_DUPLICATE_JACCARD:
                         row.update(
@@ -543,7 +546,7 @@ def load_articles(
                         )
                         break
                 else:
-                    by_title.setdefault(title_key, []).append((row["article_id"], shingles))
+                    by_title.setdefault(title_key, []).append((row["article_id"], page))
         if row["status"] == "ok" and not row.get("published"):
             warnings.append("left out of time charts: no publish date")
         row["warnings"] = "; ".join(dict.fromkeys(warnings))

@@ -219,6 +219,9 @@ def swap_into(staged: Path, target: Path) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the whole pipeline; return the exit status (0 ok, 1 a stage failed, 2 bad usage)."""
+    # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a grammar at
+    # import (1.4 s); nbformat never validates those formats, so the runner skips it.
+    sys.modules.setdefault("rfc3987_syntax", None)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_params:

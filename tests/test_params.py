@@ -15,8 +15,13 @@ from citylinks.pipeline import list_stages
 
 @pytest.mark.parametrize(
     ("name", "raw", "value"),
-    [("period", "quarter", "quarter"), ("top_sectors", "10", 10), ("max_file_mb", "2.5", 2.5),
-     ("start", "2024-01-31", "2024-01-31"), ("end", "", "")],
+    [
+        ("period", "quarter", "quarter"),
+        ("top_sectors", "10", 10),
+        ("max_file_mb", "2.5", 2.5),
+        ("start", "2024-01-31", "2024-01-31"),
+        ("end", "", ""),
+    ],
 )
 def test_good_values_are_parsed(name, raw, value):
     assert parse_param(name, raw) == value

@@ -22,15 +22,21 @@ def run_all(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run run_all.py as a user would, in a separate process."""
     return subprocess.run(
         [sys.executable, str(ROOT / "run_all.py"), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=900,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
 
 
 def git_status() -> str:
     if not (ROOT / ".git").exists():
         return ""
-    return subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--ignored"],
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--ignored"],
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +49,9 @@ def finished_run(tmp_path_factory):
         (corpus / seed.name).write_bytes(seed.read_bytes())
     (corpus / "empty.txt").write_bytes(b"")
     before = git_status()
-    result = run_all("--corpus", str(corpus), "--out", str(base / "out"), "--work",
-                     str(base / "work"))
+    result = run_all(
+        "--corpus", str(corpus), "--out", str(base / "out"), "--work", str(base / "work")
+    )
     return {"base": base, "result": result, "repo_before": before, "repo_after": git_status()}
 
 
@@ -59,10 +66,20 @@ def test_run_with_other_folders_writes_nothing_in_the_repository(finished_run):
 
 
 def test_articles_table(finished_run):
-    table = pd.read_csv(finished_run["base"] / "out" / "data" / "articles.csv",
-                        keep_default_na=False)
-    required = {"article_id", "file", "title", "published", "authors", "words", "status",
-                "reason", "duplicate_of"}
+    table = pd.read_csv(
+        finished_run["base"] / "out" / "data" / "articles.csv", keep_default_na=False
+    )
+    required = {
+        "article_id",
+        "file",
+        "title",
+        "published",
+        "authors",
+        "words",
+        "status",
+        "reason",
+        "duplicate_of",
+    }
     assert required <= set(table.columns)
     by_file = table.set_index("file")
     assert by_file.loc["empty.txt", "status"] == "quarantined"
@@ -78,7 +95,11 @@ def test_reports_show_titles_and_no_errors(finished_run):
     for title in SEED_TITLES:
         assert title.replace("'", "&#39;") in page or title in page
     assert "empty.txt" in page and "empty file" in page  # the quarantined file is named
-    for marker in ("Traceback", 'data-mime-type="application/vnd.jupyter.stderr"', 'class="ansi-red'):
+    for marker in (
+        "Traceback",
+        'data-mime-type="application/vnd.jupyter.stderr"',
+        'class="ansi-red',
+    ):
         assert marker not in page
     assert "<title>Clean the corpus</title>" in page
     index = (out / "index.html").read_text(encoding="utf-8")
