@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -57,6 +58,10 @@ class CleanedPage:
     date_format: str = ""
     warnings: list[str] = field(default_factory=list)
     removed: list[tuple[str, str, str]] = field(default_factory=list)  # (zone, reason, line)
+    # Computed once per page (in the worker): what duplicate and furniture detection compare.
+    line_keys: frozenset[str] = frozenset()
+    story_key: str = ""
+    words: int = 0
 
     @property
     def text(self) -> str:
@@ -233,6 +238,11 @@ def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> Cleaned
     if len(blocks) >= 3 and count_words(blocks[0]) <= STANDFIRST_MAX_WORDS:
         page.standfirst = blocks.pop(0).replace("\n", " ")
     page.paragraphs = blocks
+    page.line_keys = frozenset(
+        fold_line(line) for block in [page.standfirst, *blocks] for line in block.split("\n")
+    )
+    page.story_key = _story_key(page)
+    page.words = count_words(page.text)
     return page
 
 
@@ -384,6 +394,30 @@ def _read_page(path: Path, *, max_bytes: int) -> tuple[str | None, dict]:
     return text, row
 
 
+def _read_and_clean(job: tuple[Path, int]) -> tuple[str | None, dict, CleanedPage | None]:
+    """Read and clean one file: the per-article work, a pure function of the file."""
+    path, max_bytes = job
+    try:
+        text, fields = _read_page(path, max_bytes=max_bytes)
+    except OSError as exc:
+        return None, {"reason": f"could not be read: {exc.strerror or exc}"}, None
+    return text, fields, (clean_page(text) if text is not None else None)
+
+
+PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves
+
+
+def _map(function, jobs: list, workers: int):
+    """Map a function over jobs in order, in worker processes when there are enough jobs."""
+    count = workers or os.cpu_count() or 1
+    if count <= 1 or len(jobs) < PARALLEL_MIN_FILES:
+        return map(function, jobs)
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(function, jobs, chunksize=64))
+
+
 def _story_key(page: CleanedPage) -> str:
     # Same story saved twice: equal once case, punctuation, white space and line endings are folded.
     return hashlib.sha1(fold_line(" ".join(page.paragraphs)).encode("utf-8")).hexdigest()
@@ -403,6 +437,7 @@ def load_articles(
     *,
     furniture_min_articles: int = 3,
     max_file_mb: float = 10.0,
+    workers: int = 0,
 ) -> Corpus:
     """Read every article file in a folder into one clean row each, with an audit of the cleaning."""
     corpus_dir = resolve(corpus_dir)
@@ -410,6 +445,7 @@ def load_articles(
     rows: list[dict] = []
     pages: dict[str, CleanedPage] = {}
     texts: dict[str, str] = {}
+    todo: list[tuple[dict, Path]] = []
     for path in _list_files(corpus_dir):
         relative = path.relative_to(corpus_dir).as_posix()
         if relative in SKIPPED_NAMES:
@@ -433,35 +469,31 @@ def load_articles(
             )
             rows.append(row)
             continue
-        try:
-            text, fields = _read_page(path, max_bytes=int(max_file_mb * 1e6))
-        except OSError as exc:
-            text, fields = None, {"reason": f"could not be read: {exc.strerror or exc}"}
+        todo.append((row, path))
+    jobs = [(path, int(max_file_mb * 1e6)) for _, path in todo]
+    for (row, _), (text, fields, page) in zip(
+        todo, _map(_read_and_clean, jobs, workers), strict=True
+    ):
         row.update(fields)
         if text is None:
             row["status"] = "quarantined"
         else:
-            texts[article_id] = text
-            pages[article_id] = clean_page(text)
+            texts[row["article_id"]] = text
+            pages[row["article_id"]] = page
         rows.append(row)
 
     # Furniture: lines that repeat across distinct stories (a story saved twice counts once).
     seen_stories: set[str] = set()
     line_sets = []
     for page in pages.values():
-        key = _story_key(page)
-        if key in seen_stories:
+        if page.story_key in seen_stories:
             continue
-        seen_stories.add(key)
-        line_sets.append(
-            {fold_line(p) for block in page.paragraphs for p in block.split("\n")}
-            | {fold_line(page.standfirst)}
-        )
+        seen_stories.add(page.story_key)
+        line_sets.append(page.line_keys)
     furniture = find_furniture(line_sets, min_articles=max(2, furniture_min_articles))
     if furniture:
         for article_id, page in list(pages.items()):
-            keys = {fold_line(p) for block in page.paragraphs for p in block.split("\n")}
-            if keys & furniture or fold_line(page.standfirst) in furniture:
+            if page.line_keys & furniture:
                 pages[article_id] = clean_page(texts[article_id], furniture=furniture)
     del texts
 
@@ -483,7 +515,7 @@ def load_articles(
             tags=page.tags,
             source=_outlet(page),
             url="",
-            words=count_words(page.text),
+            words=page.words,
             text=page.text,
         )
         warnings = list(page.warnings)
@@ -520,7 +552,7 @@ def load_articles(
                 "byline or date",
             )
         else:
-            story = _story_key(page)
+            story = page.story_key
             original = first_by_story.setdefault(story, row["article_id"])
             if original != row["article_id"]:
                 row.update(
