@@ -139,3 +139,54 @@ def test_list_params_prints_every_parameter_with_its_default():
 
     for name, spec in PARAMS.items():
         assert name in result.stdout and repr(spec.default) in result.stdout
+
+
+def read_table(finished_run, name: str) -> pd.DataFrame:
+    return pd.read_csv(finished_run["base"] / "out" / "data" / f"{name}.csv", keep_default_na=False)
+
+
+def test_sector_counts_are_traceable_to_the_articles(finished_run):
+    from collections import Counter
+
+    from citylinks.sectors import find_sector_mentions, load_lexicon
+
+    mentions = read_table(finished_run, "sector_mentions")
+    assert {"article_id", "published", "period", "sector", "term", "count"} <= set(mentions.columns)
+    articles = pd.read_parquet(finished_run["base"] / "work" / "articles.parquet")
+    lexicon = load_lexicon(ROOT / "config" / "sectors.yaml")
+    expected = Counter()
+    for row in articles[articles.status == "ok"].itertuples():
+        for m in find_sector_mentions(row.text, lexicon):
+            expected[(row.article_id, m.sector)] += 1
+    found = mentions.groupby(["article_id", "sector"])["count"].sum().to_dict()
+    assert found == dict(expected)
+    evidence = read_table(finished_run, "sector_evidence")
+    assert len(evidence) == mentions["count"].sum()  # one sentence per mention
+    # what a reader of the seeds sees: high-tech agriculture with Gyeonggi, urban rail with Seoul
+    by_article = mentions.groupby("article_id")["term"].apply(set)
+    assert "high-tech agriculture" in by_article["000_1a28fbddbf2bdc98"]
+    assert any("rail" in t for t in by_article["001_295e34bc601d9dc4"])
+    trends = read_table(finished_run, "sector_trends")
+    assert {"period", "sector", "per_1000_words", "articles_in_period"} <= set(trends.columns)
+    assert trends.groupby("period")["articles_in_period"].first().sum() == 5
+
+
+def test_partners_and_primary_partners_of_the_seeds(finished_run):
+    partners = read_table(finished_run, "partner_mentions")
+    primary = partners[partners["primary"].astype(str) == "True"].set_index("article_id")["partner"]
+    assert primary["000_1a28fbddbf2bdc98"] == "Gyeonggi"
+    assert primary["001_295e34bc601d9dc4"] == "Seoul"
+    assert primary["003_72a695dded70c60a"] == "Guangzhou"  # also spelled "Quangzhou" there
+    assert "Hanoi" not in set(partners.partner) and "Vietnam" not in set(partners.partner)
+    engagements = read_table(finished_run, "engagements").set_index("article_id")
+    assert engagements.loc["003_72a695dded70c60a", "type"] == "agreement"
+    assert engagements.loc["000_1a28fbddbf2bdc98", "event_date"] == "2024-03-21"  # "on March 21"
+
+
+def test_overview_page_has_findings_and_quality_box(finished_run):
+    index = (finished_run["base"] / "out" / "index.html").read_text(encoding="utf-8")
+    for anchor in ('id="sectors"', 'id="partners"', 'id="data-quality"', 'id="provenance"'):
+        assert anchor in index
+    assert "empty.txt: empty file" in index
+    assert "Gyeonggi" in index and "Latest engagements" in index
+    assert index.count('<figure class="cl-chart"') >= 4
