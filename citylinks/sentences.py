@@ -41,8 +41,9 @@ KNOWN_ABBREVIATIONS = {
     "inc",
 }
 
-# Training on more text than this adds little and costs time on a large archive.
-TRAINING_CHARS = 2_000_000
+# Training on more text than this adds little (abbreviations are listed above) and costs
+# seconds: 2 M characters took 5.5 s, 300 k took 0.8 s.
+TRAINING_CHARS = 300_000
 
 
 def train_sentence_splitter(texts: Iterable[str], *, max_chars: int = TRAINING_CHARS):
