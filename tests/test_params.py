@@ -87,3 +87,14 @@ def test_notebooks_are_committed_without_outputs():
             if cell.cell_type == "code":
                 assert not cell.outputs and cell.execution_count is None, notebook.name
                 assert "def " not in cell.source, f"{notebook.name}: a def belongs in the package"
+
+
+@pytest.mark.parametrize("notebook", list_stages(), ids=lambda p: p.name)
+def test_papermill_reads_every_parameter_with_its_comment(notebook):
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    source_names = [n.targets[0].id for n in ast.parse(parameters_cell(notebook)).body]
+    assert list(declared) == source_names  # papermill skips lines it cannot parse
+    for name, info in declared.items():
+        assert info["help"], f"{notebook.name}: {name} needs a short comment"
