@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -94,7 +95,10 @@ def heatmap(
     values = table.to_numpy(dtype=float)
     image = ax.imshow(values, aspect="auto", cmap=SEQUENTIAL)
     ax.set_xticks(
-        range(len(table.columns)), [str(c) for c in table.columns], rotation=45, ha="right"
+        range(len(table.columns)),
+        [textwrap.shorten(str(c), 28, placeholder="…") for c in table.columns],
+        rotation=45,
+        ha="right",
     )
     ax.set_yticks(range(len(table.index)), [str(i) for i in table.index])
     vmax = float(pd.DataFrame(values).max().max() or 1)

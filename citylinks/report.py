@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -32,7 +33,10 @@ class HTML:
 def figure_png(figure) -> str:
     """Return a figure as a base64 PNG data URI, so the report needs no image files."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
+    with warnings.catch_warnings():
+        # Layout hints about crowded labels are for the developer; the tight crop handles them.
+        warnings.simplefilter("ignore", UserWarning)
+        figure.savefig(buffer, format="png", bbox_inches="tight")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
