@@ -90,7 +90,9 @@ def heatmap(
     if table.empty:
         return empty_chart(name=name, title=title, message="No data to chart.")
     width = min(16.0, max(6.0, 0.7 * len(table.columns) + 3.5))
-    height = max(2.2, 0.38 * len(table.index) + 1.6)
+    longest = max((len(str(c)) for c in table.columns), default=0)
+    # Rotated column labels need room below the cells.
+    height = max(2.2, 0.38 * len(table.index) + 1.6) + 0.07 * min(longest, 28)
     fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
     values = table.to_numpy(dtype=float)
     image = ax.imshow(values, aspect="auto", cmap=SEQUENTIAL)
