@@ -8,6 +8,7 @@ import jinja2
 import pandas as pd
 
 from citylinks.publish import REPORT_CSS, TEMPLATES, provenance_html
+from citylinks.report import publish_chart
 
 
 def _read(work: Path, name: str) -> pd.DataFrame | None:
@@ -48,17 +49,6 @@ def data_quality(articles: pd.DataFrame, notes: list[str]) -> dict[str, list[str
     return groups
 
 
-def _chart_block(chart, out: Path) -> str:
-    from citylinks.report import chart_html
-    from citylinks.tables import export_csv
-
-    href = None
-    if not chart.data.empty:
-        export_csv(chart.data, out, f"chart_{chart.name}")
-        href = f"data/chart_{chart.name}.csv"
-    return chart_html(chart, csv_href=href)
-
-
 def sector_section(work: Path, out: Path, *, top: int) -> dict | None:
     """Return the overview's sector findings: top sectors and how the leading ones move."""
     from citylinks.sectors import plot_sector_totals, plot_sector_trends
@@ -82,8 +72,8 @@ def sector_section(work: Path, out: Path, *, top: int) -> dict | None:
         "title": "Sectors: what Hanoi cooperates on",
         "text": text,
         "blocks": [
-            _chart_block(plot_sector_totals(mentions, top=top), out),
-            _chart_block(plot_sector_trends(trends, top=min(top, 6)), out),
+            publish_chart(plot_sector_totals(mentions, top=top), out_dir=out),
+            publish_chart(plot_sector_trends(trends, top=min(top, 6)), out_dir=out),
         ],
         "link": "02-sector-mentions.html",
         "link_text": "All sectors, the heatmap and the sentence behind every count",
@@ -126,8 +116,10 @@ def partner_section(
         "title": f"Partners: who {home} engages with",
         "text": text,
         "blocks": [
-            _chart_block(plot_partner_engagements(rolled, top=top, level=level), out),
-            _chart_block(plot_partner_map(rolled, home_name=home, home_country=country), out),
+            publish_chart(plot_partner_engagements(rolled, top=top, level=level), out_dir=out),
+            publish_chart(
+                plot_partner_map(rolled, home_name=home, home_country=country), out_dir=out
+            ),
         ],
         "after": "<h3>Latest engagements</h3>"
         + table_html(latest, top=8, csv_href="data/engagements.csv", caption="Newest first."),

@@ -1757,12 +1757,14 @@ def save_partner_tables(
     out_dir,
 ) -> None:
     """Write the stage tables for the overview and the CSVs for people."""
-    from citylinks.tables import export_csv, write_stage_table
+    from citylinks.tables import save_tables
 
-    for name, table in [
-        ("partner_mentions", partner_mentions),
-        ("engagements", engagements),
-        ("gazetteer_suggestions", suggestions),
-    ]:
-        write_stage_table(table, work_dir, name)
-        export_csv(table, out_dir, name)
+    save_tables(
+        {
+            "partner_mentions": partner_mentions,
+            "engagements": engagements,
+            "gazetteer_suggestions": suggestions,
+        },
+        work_dir=work_dir,
+        out_dir=out_dir,
+    )

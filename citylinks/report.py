@@ -53,13 +53,18 @@ def chart_html(chart: Chart, *, csv_href: str | None) -> str:
     )
 
 
-def show_chart(chart: Chart, *, out_dir: str | Path) -> HTML:
-    """Display a chart in a notebook and write the data behind it next to the report."""
+def publish_chart(chart: Chart, *, out_dir: str | Path) -> str:
+    """Write the data behind a chart next to the report; return the chart's HTML linking it."""
     href = None
     if not chart.data.empty:
         export_csv(chart.data, out_dir, f"chart_{chart.name}")
         href = f"data/chart_{chart.name}.csv"
-    return HTML(chart_html(chart, csv_href=href))
+    return chart_html(chart, csv_href=href)
+
+
+def show_chart(chart: Chart, *, out_dir: str | Path) -> HTML:
+    """Display a chart in a notebook and write the data behind it next to the report."""
+    return HTML(publish_chart(chart, out_dir=out_dir))
 
 
 CELL_CHARS = 240  # longer cells are cut in the page; the CSV keeps them whole

@@ -883,13 +883,15 @@ def save_sector_tables(
     out_dir,
 ) -> None:
     """Write the stage tables for the overview and the CSVs for people."""
-    from citylinks.tables import export_csv, write_stage_table
+    from citylinks.tables import save_tables
 
-    for name, table in [
-        ("sector_mentions", mentions),
-        ("sector_trends", trends),
-        ("sector_evidence", evidence),
-        ("lexicon_suggestions", suggestions),
-    ]:
-        write_stage_table(table, work_dir, name)
-        export_csv(table, out_dir, name)
+    save_tables(
+        {
+            "sector_mentions": mentions,
+            "sector_trends": trends,
+            "sector_evidence": evidence,
+            "lexicon_suggestions": suggestions,
+        },
+        work_dir=work_dir,
+        out_dir=out_dir,
+    )

@@ -52,3 +52,12 @@ def export_csv(df: pd.DataFrame, out_dir: str | Path, name: str) -> Path:
     path = folder / f"{name}.csv"
     df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     return path
+
+
+def save_tables(
+    tables: dict[str, pd.DataFrame], *, work_dir: str | Path, out_dir: str | Path
+) -> None:
+    """Write each named table as a stage table for later stages and as CSV for people."""
+    for name, table in tables.items():
+        write_stage_table(table, work_dir, name)
+        export_csv(table, out_dir, name)

@@ -5,10 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from citylinks.paths import DEFAULT_CORPUS
-
-SEEDS = sorted(DEFAULT_CORPUS.glob("*.txt"))
+from runs import SEEDS, copy_seeds
 
 
 @pytest.fixture
@@ -23,11 +20,7 @@ def make_corpus(tmp_path):
     """Write files (name -> str or bytes) into a fresh corpus folder and return it."""
 
     def make(files: dict[str, str | bytes], *, seeds: bool = False) -> Path:
-        folder = tmp_path / "corpus"
-        folder.mkdir(exist_ok=True)
-        if seeds:
-            for seed in SEEDS:
-                (folder / seed.name).write_bytes(seed.read_bytes())
+        folder = copy_seeds(tmp_path / "corpus", count=5 if seeds else 0)
         for name, content in files.items():
             data = content.encode("utf-8") if isinstance(content, str) else content
             (folder / name).write_bytes(data)

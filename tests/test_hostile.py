@@ -18,12 +18,12 @@ import hostile
 import pandas as pd
 import pytest
 from markupsafe import escape
+from runs import SEEDS, copy_seeds, run_all
 
 from citylinks import pipeline
 from citylinks.corpus import clean_page, load_articles
-from citylinks.paths import NOTEBOOK_DIR, ROOT
+from citylinks.paths import NOTEBOOK_DIR
 
-SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 SAFE_ID = re.compile(r"[a-z0-9_-]+")
 # Columns that may differ between two runs of the same corpus and parameters.
 RUN_DEPENDENT_COLUMNS = re.compile(r"started|run_at|timestamp|seconds|duration|elapsed", re.I)
@@ -32,31 +32,11 @@ RUN_DEPENDENT_COLUMNS = re.compile(r"started|run_at|timestamp|seconds|duration|e
 # --- helpers -------------------------------------------------------------------------------
 
 
-def run_all(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run run_all.py as a user would, in a separate process."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / "run_all.py"), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=env,
-    )
-
-
 def run_concurrently(jobs: dict[str, list[str]], *, workers: int = 2) -> dict:
     """Run several run_all.py command lines at once (the machine has two cores)."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {key: pool.submit(run_all, *args) for key, args in jobs.items()}
         return {key: future.result() for key, future in futures.items()}
-
-
-def copy_seeds(folder: Path, *, count: int = 5) -> Path:
-    """Copy the first `count` seed articles into a folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for seed in SEEDS[:count]:
-        (folder / seed.name).write_bytes(seed.read_bytes())
-    return folder
 
 
 def snapshot(folder: Path) -> dict[str, tuple]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from runs import copy_seeds, run_all
 
 from citylinks.paths import ROOT
 
@@ -16,17 +15,6 @@ SEED_TITLES = [
     "Hanoi seeks Seoul's expertise on urban issues",
     "Hanoi, Guangzhou eye comprehensive cooperation",
 ]
-
-
-def run_all(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run run_all.py as a user would, in a separate process."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / "run_all.py"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 def git_status() -> str:
@@ -43,10 +31,7 @@ def git_status() -> str:
 def finished_run(tmp_path_factory):
     """One full run on the seeds plus a bad file, into temporary folders."""
     base = tmp_path_factory.mktemp("run")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    for seed in sorted((ROOT / "corpus").glob("*.txt")):
-        (corpus / seed.name).write_bytes(seed.read_bytes())
+    corpus = copy_seeds(base / "corpus")
     (corpus / "empty.txt").write_bytes(b"")
     before = git_status()
     result = run_all(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from browser import CHROMIUM, Browser
+from runs import copy_seeds, run_all
 
 from citylinks.paths import ROOT
 
@@ -27,10 +25,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is n
 def reports(tmp_path_factory):
     """Run the pipeline on the seeds plus an article whose title carries markup."""
     base = tmp_path_factory.mktemp("browser")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    for seed in sorted((ROOT / "corpus").glob("*.txt")):
-        (corpus / seed.name).write_bytes(seed.read_bytes())
+    corpus = copy_seeds(base / "corpus")
     body = (ROOT / "corpus" / "000_1a28fbddbf2bdc98.txt").read_text(encoding="utf-8")
     lines = body.split("\n")
     lines[2] = HOSTILE_TITLE  # the title line, under the breadcrumb
@@ -38,20 +33,13 @@ def reports(tmp_path_factory):
     lines[4] = "A new story about a visit, with markup in its title."  # not a duplicate
     (corpus / "markup.txt").write_text("\n".join(lines), encoding="utf-8")
     out = base / "out"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "run_all.py"),
-            "--corpus",
-            str(corpus),
-            "--out",
-            str(out),
-            "--work",
-            str(base / "work"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
+    result = run_all(
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(out),
+        "--work",
+        str(base / "work"),
     )
     assert result.returncode == 0, result.stderr
     return out
