@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from citylinks.cache import ResultCache, content_key, map_articles
 from citylinks.dates import is_date_line, parse_iso_date
 from citylinks.paths import resolve
 from citylinks.tables import export_csv, write_stage_table
@@ -394,28 +394,51 @@ def _read_page(path: Path, *, max_bytes: int) -> tuple[str | None, dict]:
     return text, row
 
 
-def _read_and_clean(job: tuple[Path, int]) -> tuple[str | None, dict, CleanedPage | None]:
+def _read_and_clean(path: Path, max_bytes: int) -> tuple[dict, CleanedPage | None]:
     """Read and clean one file: the per-article work, a pure function of the file."""
-    path, max_bytes = job
     try:
         text, fields = _read_page(path, max_bytes=max_bytes)
     except OSError as exc:
-        return None, {"reason": f"could not be read: {exc.strerror or exc}"}, None
-    return text, fields, (clean_page(text) if text is not None else None)
+        return {"reason": f"could not be read: {exc.strerror or exc}"}, None
+    return fields, (clean_page(text) if text is not None else None)
 
 
-PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves
+_FURNITURE: dict[str, frozenset[str]] = {}  # the corpus's page furniture, for worker processes
 
 
-def _map(function, jobs: list, workers: int):
-    """Map a function over jobs in order, in worker processes when there are enough jobs."""
-    count = workers or os.cpu_count() or 1
-    if count <= 1 or len(jobs) < PARALLEL_MIN_FILES:
-        return map(function, jobs)
-    from concurrent.futures import ProcessPoolExecutor
+def _share_furniture(furniture: frozenset[str]) -> None:
+    _FURNITURE["lines"] = furniture
 
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(function, jobs, chunksize=64))
+
+def _clean_again(path: Path, max_bytes: int) -> CleanedPage | None:
+    """Clean one file again, now that the corpus's page furniture is known."""
+    try:
+        text, _fields = _read_page(path, max_bytes=max_bytes)
+    except OSError:
+        return None
+    return clean_page(text, furniture=_FURNITURE["lines"]) if text is not None else None
+
+
+def _file_key(path: Path, max_bytes: int) -> str | None:
+    """A cache key for one file's content, or None for files that are not read."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return None
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return content_key(digest, path.suffix.lower())
+
+
+def _remember(jobs, keys: dict):
+    """Pass jobs on, noting each file's key (to key its second cleaning on it)."""
+    for key, args in jobs:
+        keys[args[0]] = key
+        yield key, args
+
+
+def _again_key(key: str | None, furniture_digest: str) -> str | None:
+    return None if key is None else content_key(key, furniture_digest)
 
 
 def _story_key(page: CleanedPage) -> str:
@@ -438,13 +461,17 @@ def load_articles(
     furniture_min_articles: int = 3,
     max_file_mb: float = 10.0,
     workers: int = 0,
+    cache_dir: str | Path | None = None,
 ) -> Corpus:
-    """Read every article file in a folder into one clean row each, with an audit of the cleaning."""
+    """Read every article file in a folder into one clean row each, with an audit of the cleaning.
+
+    Files are read and cleaned in `workers` processes (0: one per core); with `cache_dir`, each
+    file's cleaning is kept by its content and reused while the code and settings are unchanged.
+    """
     corpus_dir = resolve(corpus_dir)
     overrides, notes = read_metadata(corpus_dir)
     rows: list[dict] = []
     pages: dict[str, CleanedPage] = {}
-    texts: dict[str, str] = {}
     todo: list[tuple[dict, Path]] = []
     for path in _list_files(corpus_dir):
         relative = path.relative_to(corpus_dir).as_posix()
@@ -470,16 +497,26 @@ def load_articles(
             rows.append(row)
             continue
         todo.append((row, path))
-    jobs = [(path, int(max_file_mb * 1e6)) for _, path in todo]
-    for (row, _), (text, fields, page) in zip(
-        todo, _map(_read_and_clean, jobs, workers), strict=True
-    ):
+    max_bytes = int(max_file_mb * 1e6)
+    cache = ResultCache(cache_dir, "cleaned-pages", config=f"max_bytes {max_bytes}")
+    paths: dict[str, Path] = {}
+    keys: dict[Path, str | None] = {}
+    jobs = ((_file_key(path, max_bytes), (path, max_bytes)) for _, path in todo)
+    cleaned = map_articles(
+        _read_and_clean,
+        _remember(jobs, keys),
+        cache=cache,
+        workers=workers,
+        total=len(todo),
+        desc="reading",
+    )
+    for (row, path), (fields, page) in zip(todo, cleaned, strict=True):
         row.update(fields)
-        if text is None:
+        if page is None:
             row["status"] = "quarantined"
         else:
-            texts[row["article_id"]] = text
             pages[row["article_id"]] = page
+            paths[row["article_id"]] = path
         rows.append(row)
 
     # Furniture: lines that repeat across distinct stories (a story saved twice counts once).
@@ -492,10 +529,23 @@ def load_articles(
         line_sets.append(page.line_keys)
     furniture = find_furniture(line_sets, min_articles=max(2, furniture_min_articles))
     if furniture:
-        for article_id, page in list(pages.items()):
-            if page.line_keys & furniture:
-                pages[article_id] = clean_page(texts[article_id], furniture=furniture)
-    del texts
+        again = [aid for aid, page in pages.items() if page.line_keys & furniture]
+        digest = content_key(*sorted(furniture))
+        jobs = ((_again_key(keys[paths[aid]], digest), (paths[aid], max_bytes)) for aid in again)
+        redone = map_articles(
+            _clean_again,
+            jobs,
+            cache=cache,
+            workers=workers,
+            initializer=_share_furniture,
+            initargs=(furniture,),
+            total=len(again),
+            desc="page furniture",
+        )
+        for aid, page in zip(again, redone, strict=True):
+            if page is not None:
+                pages[aid] = page
+    cache.close()
 
     audit_rows = []
     first_by_story: dict[str, str] = {}

@@ -93,7 +93,7 @@ PARAMS: dict[str, Param] = {
         Param("max_file_mb", 10.0, float, "larger files are quarantined, not read", "50"),
         Param("table_rows", 50, int, "rows shown in each report table (the CSV has all)", "200"),
         Param(
-            "workers", 0, int, "worker processes for reading and cleaning (0: one per core)", "2"
+            "workers", 0, int, "worker processes for the per-article work (0: one per core)", "2"
         ),
     ]
 }

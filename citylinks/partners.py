@@ -23,6 +23,7 @@ import yaml
 from citylinks.dates import MONTHS
 from citylinks.errors import ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
+from citylinks.sentences import cut_sentences, learned_abbreviations
 
 # Bump when matching rules change, so cached per-article results are invalidated.
 MATCHER_VERSION = "partners-1"
@@ -979,7 +980,6 @@ _DATE = re.compile(
 # Paragraphs of the body, after title and standfirst, read as the lede.
 LEDE_PARAGRAPHS = 2
 # A possible end of sentence: end punctuation, closing quotes, then space.
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
 
 
 def _event_automaton() -> ahocorasick.Automaton:
@@ -1063,15 +1063,6 @@ def _lede_bounds(text: str, title: str, standfirst: str) -> tuple[int, int]:
     return title_end, lead_end
 
 
-def _abbreviations(splitter) -> frozenset[str]:
-    """Abbreviations a sentence never ends on: those the corpus taught the splitter, and ours."""
-    from citylinks.sentences import KNOWN_ABBREVIATIONS
-
-    params = getattr(splitter, "_params", None)
-    learned = getattr(params, "abbrev_types", ()) if params is not None else ()
-    return frozenset(KNOWN_ABBREVIATIONS) | frozenset(learned)
-
-
 class _Article:
     """One article read for engagements: its paragraphs, the sentences around the places it
     names, and where its engagement words, dates and signings are, each found on demand and
@@ -1136,33 +1127,13 @@ class _Article:
             return found
         start, stop = self.span(p)
         block = self.text[start:stop]
-        spans = []
         if p == 0 and self.title_end:
-            spans.append((0, len(block)))
+            spans = [(0, len(block))]
         else:
-            begin = 0
-            for m in _BOUNDARY.finditer(block):
-                nxt = block[m.end() : m.end() + 1]
-                if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "\"“‘'("):
-                    continue
-                if block[m.start()] == "." and self._abbreviation_before(block, m.start()):
-                    continue
-                spans.append((begin, m.start() + len(m.group().rstrip())))
-                begin = m.end()
-            if begin < len(block.rstrip()):
-                spans.append((begin, len(block.rstrip())))
+            spans = cut_sentences(block, self.abbreviations)
         found = [(start + a, start + b) for a, b in spans]
         self._cut[p] = found
         return found
-
-    def _abbreviation_before(self, block: str, dot: int) -> bool:
-        i = dot
-        while i > 0 and (block[i - 1].isalpha() or block[i - 1] == "."):
-            i -= 1
-        word = block[i:dot]
-        if len(word) == 1 and word.isupper():
-            return True  # an initial: "R. Sevilla"
-        return word.lower() in self.abbreviations
 
     def sentence_at(self, offset: int) -> tuple[int, int, int]:
         """(start, end, paragraph) of the sentence holding `offset`."""
@@ -1249,7 +1220,7 @@ def assess_article_partners(
     if not mentions:
         return []
     if abbreviations is None:
-        abbreviations = _abbreviations(splitter)
+        abbreviations = learned_abbreviations(splitter)
     doc = _Article(text, title, standfirst, abbreviations)
     by_place: dict[str, list[PlaceMention]] = defaultdict(list)
     for m in mentions:
@@ -1339,47 +1310,103 @@ def _analysed(articles: pd.DataFrame) -> pd.DataFrame:
     return articles
 
 
+_SHARED: dict[str, object] = {}  # what each worker process matches with
+
+
+def _share(shared: dict) -> None:
+    _SHARED.clear()
+    _SHARED.update(shared)
+
+
+def _scan_in(text: str) -> PlaceScan:
+    return scan_places(text, _SHARED["gazetteer"])
+
+
+def _assess_in(text: str, mentions: list[PlaceMention], title: str, standfirst: str) -> list:
+    return assess_article_partners(
+        text,
+        mentions,
+        _SHARED["gazetteer"],
+        title=title,
+        standfirst=standfirst,
+        abbreviations=_SHARED["abbreviations"],
+    )
+
+
 def match_partners(
     articles: pd.DataFrame,
     gazetteer: Gazetteer,
     *,
     splitter=None,
     scans: Sequence[PlaceScan] | None = None,
+    workers: int = 1,
+    cache_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Return the `partner_mentions` table: every partner each article names, with its count,
     role (counterpart or mentioned) and the article's one primary partner.
 
     `splitter` (from `train_sentence_splitter`) lends its abbreviations to sentence cutting.
-    `scans` may hold precomputed `scan_places` results (one per analysed article, in order),
-    e.g. from a cache or worker processes."""
+    `scans` may hold precomputed `scan_places` results (one per analysed article, in order).
+    Per-article results are kept in `cache_dir` and reused while the text, the gazetteer and the
+    code are unchanged; new articles are read in `workers` processes (0: one per core)."""
+    from citylinks.cache import ResultCache, content_key, map_articles
+
     articles = _analysed(articles)
     texts = articles["text"].astype(str).tolist()
+    abbreviations = learned_abbreviations(splitter)
+    shared = {"gazetteer": gazetteer, "abbreviations": abbreviations}
     if scans is None:
-        scans = [scan_places(t, gazetteer) for t in texts]
+        cache = ResultCache(cache_dir, "place-scans", config=gazetteer.fingerprint)
+        scans = list(
+            map_articles(
+                _scan_in,
+                ((content_key(t), (t,)) for t in texts),
+                cache=cache,
+                workers=workers,
+                initializer=_share,
+                initargs=(shared,),
+                total=len(texts),
+                desc="places",
+            )
+        )
+        cache.close()
     if len(scans) != len(texts):
         raise ValueError("scans must hold one result per analysed article")
     rejected = _common_word_places(scans)
-    abbreviations = _abbreviations(splitter)
-    rows = []
     columns = {
         c: articles[c].fillna("").astype(str).tolist() if c in articles else [""] * len(texts)
         for c in ("article_id", "published", "title", "standfirst")
     }
+    jobs, where = [], []
     for i, (text, scan) in enumerate(zip(texts, scans, strict=True)):
         mentions = [m for m in scan.mentions if m.name not in rejected]
         if not mentions:
             continue
-        for record in assess_article_partners(
-            text,
-            mentions,
-            gazetteer,
-            title=columns["title"][i],
-            standfirst=columns["standfirst"][i],
-            abbreviations=abbreviations,
-        ):
-            record["article_id"] = columns["article_id"][i]
+        title, standfirst = columns["title"][i], columns["standfirst"][i]
+        # The corpus-wide common-word rule enters the key only through the places it removed.
+        dropped = sorted({m.name for m in scan.mentions} & rejected)
+        key = content_key(text, title, standfirst, *dropped)
+        jobs.append((key, (text, mentions, title, standfirst)))
+        where.append(i)
+    config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}"
+    cache = ResultCache(cache_dir, "partner-roles", config=config)
+    rows = []
+    results = map_articles(
+        _assess_in,
+        jobs,
+        cache=cache,
+        workers=workers,
+        initializer=_share,
+        initargs=(shared,),
+        total=len(jobs),
+        desc="partners",
+    )
+    for i, records in zip(where, results, strict=True):
+        for record in records:
+            record = dict(record, article_id=columns["article_id"][i])
             record["published"] = columns["published"][i]
             rows.append(record)
+    cache.close()
     table = pd.DataFrame(rows, columns=PARTNER_COLUMNS)
     return table.astype({"count": "int64", "primary": "bool", "curated": "bool"})
 
@@ -1414,15 +1441,33 @@ ENGAGEMENT_COLUMNS = [
 ]
 
 
+def _engage_in(text, records, published, title, standfirst) -> list[dict]:
+    return engage_article(
+        text,
+        records,
+        lexicon=_SHARED["lexicon"],
+        published=published,
+        title=title,
+        standfirst=standfirst,
+        abbreviations=_SHARED["abbreviations"],
+    )
+
+
 def extract_engagements(
     articles: pd.DataFrame,
     partner_mentions: pd.DataFrame,
     *,
     lexicon=None,
     splitter=None,
+    workers: int = 1,
+    cache_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Return the `engagements` table: one row per article and partner it engages with, with the
-    event date, the type of engagement, the sectors discussed and the sentence that shows it."""
+    event date, the type of engagement, the sectors discussed and the sentence that shows it.
+
+    Per-article results are kept in `cache_dir` (see `match_partners`)."""
+    from citylinks.cache import ResultCache, content_key, map_articles
+
     counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
     if counterparts.empty:
         return pd.DataFrame(columns=ENGAGEMENT_COLUMNS)
@@ -1431,24 +1476,39 @@ def extract_engagements(
         by_article[str(record["article_id"])].append(record)
     articles = _analysed(articles)
     articles = articles[articles["article_id"].astype(str).isin(by_article)]
-    abbreviations = _abbreviations(splitter)
-    rows = []
+    abbreviations = learned_abbreviations(splitter)
     columns = {
         c: articles[c].fillna("").astype(str).tolist() if c in articles else [""] * len(articles)
         for c in ("article_id", "published", "title", "standfirst", "text")
     }
+    jobs = []
     for i, article_id in enumerate(columns["article_id"]):
-        rows.extend(
-            engage_article(
-                columns["text"][i],
-                by_article[article_id],
-                lexicon=lexicon,
-                published=columns["published"][i],
-                title=columns["title"][i],
-                standfirst=columns["standfirst"][i],
-                abbreviations=abbreviations,
-            )
+        records = by_article[article_id]
+        args = (
+            columns["text"][i],
+            records,
+            columns["published"][i],
+            columns["title"][i],
+            columns["standfirst"][i],
         )
+        key = content_key(*args[:1], *args[2:], repr([sorted(r.items()) for r in records]))
+        jobs.append((key, args))
+    lexicon_fp = getattr(lexicon, "fingerprint", "none")
+    config = f"{lexicon_fp}\n{' '.join(sorted(abbreviations))}"
+    cache = ResultCache(cache_dir, "engagements", config=config)
+    rows = []
+    for found in map_articles(
+        _engage_in,
+        jobs,
+        cache=cache,
+        workers=workers,
+        initializer=_share,
+        initargs=({"lexicon": lexicon, "abbreviations": abbreviations},),
+        total=len(jobs),
+        desc="engagements",
+    ):
+        rows.extend(found)
+    cache.close()
     table = pd.DataFrame(rows, columns=ENGAGEMENT_COLUMNS)
     return table.astype({"primary": "bool"})
 
@@ -1611,26 +1671,41 @@ def roll_up(table: pd.DataFrame, *, level: str, gazetteer: Gazetteer | None = No
                 lambda n, c=column: info.get(n, {}).get(c, blank.get(c, ""))
             )
     keys = ["article_id", "partner"]
-    if "role" in out.columns:  # partner_mentions
-        agg = {c: "first" for c in out.columns if c not in keys}
-        agg.update({"count": "sum", "primary": "max", "spans": _join_spans})
+    # How rows of one article and place merge: the first row speaks for the place (primary
+    # first in engagements), counts add up, and spans, roles and sectors are pooled.
+    agg = {c: "first" for c in out.columns if c not in keys}
+    if "count" in out.columns:
+        agg["count"] = "sum"
+    if "primary" in out.columns:
+        agg["primary"] = "max"
+    if "role" in out.columns:
         out["role"] = out["role"].where(out["role"] == "counterpart", "mentioned")
-        agg["role"] = lambda s: "counterpart" if (s == "counterpart").any() else "mentioned"
-        out = out.groupby(keys, sort=False, as_index=False).agg(
-            {k: v for k, v in agg.items() if k in out.columns}
-        )
-    else:  # engagements: the first row (primary first) speaks for the place; sectors merge
-        agg = {c: "first" for c in out.columns if c not in keys}
-        if "sectors" in out.columns:
-            agg["sectors"] = _join_labels
-        if "primary" in out.columns:
-            agg["primary"] = "max"
-        out = out.groupby(keys, sort=False, as_index=False).agg(agg)
+        out["_counterpart"] = out["role"] == "counterpart"
+        agg["_counterpart"] = "max"
+    pooled = [c for c in ("spans", "sectors") if c in out.columns]
+    # Only rows that share an article and a place need merging; the rest stay as they are.
+    repeated = out.duplicated(keys, keep=False).to_numpy()
+    if repeated.any():
+        position = pd.RangeIndex(len(out)).to_numpy()
+        rows = out[repeated].assign(_order=position[repeated])
+        groups = rows.groupby(keys, sort=False)
+        merged = groups.agg({**{k: v for k, v in agg.items() if k not in pooled}, "_order": "min"})
+        for column in pooled:
+            merged[column] = groups[column].agg(
+                _join_labels if column == "sectors" else _join_spans
+            )
+        if "role" in merged.columns:
+            merged["role"] = merged["_counterpart"].map({True: "counterpart", False: "mentioned"})
+        single = out[~repeated].assign(_order=position[~repeated])
+        out = pd.concat([single, merged.reset_index()], ignore_index=True)
+        out = out.sort_values("_order", kind="stable").reset_index(drop=True)
+    else:
+        out = out.reset_index(drop=True)
     return out[[c for c in table.columns]]
 
 
 def _join_spans(values: pd.Series) -> str:
-    return ";".join(v for v in values if v)
+    return ";".join(filter(None, values))
 
 
 def _join_labels(values: pd.Series) -> str:

@@ -19,6 +19,7 @@ import yaml
 from citylinks.errors import ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
 from citylinks.periods import PERIODS, all_periods, assign_period, choose_period
+from citylinks.sentences import learned_abbreviations
 
 # --- Normalisation -------------------------------------------------------------------------------
 # Terms are matched against a lowercased form of the text in which
@@ -569,23 +570,99 @@ def summarise_sector_trends(
 # --- Evidence ------------------------------------------------------------------------------------
 
 
-def find_mention_sentences(text: str, mentions: list[Mention], splitter) -> list[str]:
-    """Return the sentence that holds each mention, in order (whitespace folded)."""
-    from citylinks.sentences import sentence_at, sentence_spans
+def find_mention_sentences(
+    text: str, mentions: list[Mention], abbreviations: frozenset[str]
+) -> list[str]:
+    """Return the sentence that holds each mention, in order (whitespace folded).
 
-    spans_of: dict[int, list[tuple[int, int]]] = {}
+    `abbreviations` are those a sentence never ends on (`learned_abbreviations(splitter)`).
+    """
+    from citylinks.sentences import cut_sentences
+
+    spans_of: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
     sentences = []
     for m in mentions:
-        # Split only the paragraph around the mention (splitting never crosses paragraphs).
+        # Cut only the paragraph around the mention (a sentence never crosses paragraphs).
         para = text.rfind("\n\n", 0, m.start)
         para = 0 if para < 0 else para + 2
-        if para not in spans_of:
+        cut = spans_of.get(para)
+        if cut is None:
             stop = text.find("\n\n", m.end)
             stop = len(text) if stop < 0 else stop
-            spans = sentence_spans(text[para:stop], splitter)
-            spans_of[para] = [(para + s, para + e) for s, e in spans]
-        sentences.append(sentence_at(text, spans_of[para], m.start))
+            spans = cut_sentences(text[para:stop], abbreviations)
+            cut = spans_of[para] = ([para + s for s, _ in spans], spans)
+        starts, spans = cut
+        i = bisect_right(starts, m.start) - 1
+        if i < 0:
+            sentences.append("")
+            continue
+        s, e = spans[i]
+        sentences.append(" ".join(text[para + s : para + e].split()))
     return sentences
+
+
+class SectorHit(NamedTuple):
+    """A sector term found in an article, with the sentence that holds it."""
+
+    sector: str
+    term: str
+    sentence: str
+
+
+_SHARED: dict[str, Any] = {}  # the lexicon and abbreviations each worker process matches with
+
+
+def _share_lexicon(lexicon: Lexicon, abbreviations: frozenset[str]) -> None:
+    _SHARED["lexicon"], _SHARED["abbreviations"] = lexicon, abbreviations
+
+
+def _hits_in(text: str) -> tuple[tuple[str, str, str], ...]:
+    """One article's sector terms with their sentences: the cached per-article result."""
+    mentions = find_sector_mentions(text, _SHARED["lexicon"])
+    sentences = find_mention_sentences(text, mentions, _SHARED["abbreviations"])
+    return tuple((m.sector, m.term, s) for m, s in zip(mentions, sentences, strict=True))
+
+
+def match_sector_terms(
+    articles: pd.DataFrame,
+    lexicon: Lexicon,
+    splitter,
+    *,
+    workers: int = 1,
+    cache_dir: str | Path | None = None,
+) -> dict[str, list[SectorHit]]:
+    """Find the sector terms of each analysed article, and the sentence around each.
+
+    Results are kept in `cache_dir` by the article's text and reused while the lexicon, the
+    sentence splitter's abbreviations and the code are unchanged; new articles are matched in
+    `workers` processes (0: one per core).
+    """
+    from citylinks.cache import ResultCache, content_key, map_articles
+
+    ok = _ok_articles(articles)
+    abbreviations = learned_abbreviations(splitter)
+    config = f"sectors\n{lexicon.fingerprint}\n{' '.join(sorted(abbreviations))}"
+    cache = ResultCache(cache_dir, "sector-hits", config=config)
+    texts = ok["text"].tolist()
+    jobs = ((content_key(text), (text,)) for text in texts)
+    canonical: dict[str, str] = {}  # one string object per sector and term, not one per hit
+    found = {}
+    results = map_articles(
+        _hits_in,
+        jobs,
+        cache=cache,
+        workers=workers,
+        initializer=_share_lexicon,
+        initargs=(lexicon, abbreviations),
+        total=len(texts),
+        desc="sector terms",
+    )
+    for article_id, hits in zip(ok["article_id"], results, strict=True):
+        found[article_id] = [
+            SectorHit(canonical.setdefault(a, a), canonical.setdefault(b, b), c) for a, b, c in hits
+        ]
+    cache.close()
+    return found
 
 
 def collect_sector_evidence(
@@ -593,20 +670,23 @@ def collect_sector_evidence(
 ) -> pd.DataFrame:
     """One row per mention with the sentence that holds it, so every count can be checked.
 
-    `found` optionally maps article_id -> mentions already found; `sectors` keeps only those
-    sector ids (sentence splitting is the slow part on a large archive).
+    `found` optionally maps article_id -> mentions already found (`match_sector_terms` gives
+    them with their sentences); `sectors` keeps only those sector ids.
     """
     ok = _ok_articles(articles)
     published = dict(zip(ok["article_id"], ok["published"], strict=True))
     labels = lexicon.labels
     keep = None if sectors is None else set(sectors)
+    abbreviations = learned_abbreviations(splitter)
     rows = []
     for article_id, text, mentions in _mentions_of(ok, lexicon, found):
         if keep is not None:
             mentions = [m for m in mentions if m.sector in keep]
-        for m, sentence in zip(
-            mentions, find_mention_sentences(text, mentions, splitter), strict=True
-        ):
+        if mentions and isinstance(mentions[0], SectorHit):
+            sentences = [m.sentence for m in mentions]
+        else:
+            sentences = find_mention_sentences(text, mentions, abbreviations)
+        for m, sentence in zip(mentions, sentences, strict=True):
             rows.append(
                 (article_id, published[article_id], m.sector, labels[m.sector], m.term, sentence)
             )

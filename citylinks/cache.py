@@ -1,0 +1,251 @@
+"""Per-article results kept between runs, keyed by content, and spread over worker processes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from citylinks.paths import ROOT
+
+PARALLEL_MIN_JOBS = 400  # below this, starting worker processes costs more than it saves
+BATCH = 2000  # articles looked up, computed and stored together
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Return a hash of the package's source: any change to the code invalidates cached results."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "citylinks").glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def content_key(*parts: str) -> str:
+    """Return a key for one article's inputs (its text, and whatever else the result depends on)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """A store of per-article results under `cache_dir`, one SQLite file per kind of result.
+
+    The file's name carries a fingerprint of everything the results depend on besides the article
+    itself (`config`: the lexicon's or gazetteer's hash, settings) and of the code, so a changed
+    lexicon, gazetteer or code version starts a fresh file and the stale ones are removed.
+    The cache is disposable: a missing, unwritable or damaged file only means recomputing.
+    """
+
+    def __init__(self, cache_dir: str | Path | None, name: str, *, config: str):
+        self.name = name
+        self.hits = 0
+        self.misses = 0
+        self._db: sqlite3.Connection | None = None
+        if not cache_dir:
+            return
+        fingerprint = hashlib.sha256(f"{config}\n{code_version()}".encode()).hexdigest()[:16]
+        folder = Path(cache_dir)
+        self.path = folder / f"{name}-{fingerprint}.sqlite"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for stale in folder.glob(f"{name}-*.sqlite"):
+                if stale != self.path:
+                    stale.unlink(missing_ok=True)
+            self._db = self._open(self.path)
+        except (OSError, sqlite3.Error):
+            self._db = None
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(path)
+            db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB)")
+            db.execute("SELECT count(*) FROM results LIMIT 1").fetchone()
+        except sqlite3.DatabaseError:
+            # A damaged file (a run killed while writing, a copied half file): start again.
+            path.unlink(missing_ok=True)
+            db = sqlite3.connect(path)
+            db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB)")
+        return db
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, object]:
+        """Return the cached results among `keys`."""
+        if self._db is None or not keys:
+            return {}
+        found = {}
+        try:
+            for i in range(0, len(keys), 900):  # SQLite's limit on parameters per statement
+                chunk = keys[i : i + 900]
+                marks = ",".join("?" * len(chunk))
+                for key, blob in self._db.execute(
+                    f"SELECT key, value FROM results WHERE key IN ({marks})", chunk
+                ):
+                    found[key] = pickle.loads(blob)
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError):
+            return {}
+        return found
+
+    def put_many(self, items: dict[str, object]) -> None:
+        """Store results (silently skipped when the cache cannot be written)."""
+        if self._db is None or not items:
+            return
+        rows = [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
+        except sqlite3.Error:
+            self._db = None
+
+    def close(self) -> None:
+        """Close the file; results stored so far are kept."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class Progress:
+    """Counts articles done: a bar on a terminal, a plain line every so often elsewhere."""
+
+    def __init__(self, total: int, *, desc: str, stream=None, every: float = 10.0):
+        self.total, self.desc, self.done = total, desc, 0
+        self.stream = stream or sys.stderr
+        self.every = every
+        self.started = self.last = time.perf_counter()
+        self.bar = None
+        if total and getattr(self.stream, "isatty", lambda: False)():
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, desc=desc, unit="article", file=self.stream, leave=False)
+
+    def update(self, n: int) -> None:
+        """Record `n` more articles done."""
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        now = time.perf_counter()
+        if now - self.last >= self.every and self.done < self.total:
+            self.last = now
+            print(
+                f"{self.desc}: {self.done:,} of {self.total:,} articles "
+                f"({now - self.started:.0f} s)",
+                file=self.stream,
+                flush=True,
+            )
+
+    def close(self) -> None:
+        """End the bar."""
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _call(job):
+    function, args = job
+    return function(*args)
+
+
+def _init_worker(initializer, initargs) -> None:
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def map_articles(
+    function: Callable,
+    jobs: Iterable[tuple[str, tuple]],
+    *,
+    cache: ResultCache | None = None,
+    workers: int = 1,
+    initializer: Callable | None = None,
+    initargs: tuple = (),
+    total: int = 0,
+    desc: str = "articles",
+) -> Iterator[object]:
+    """Yield `function(*args)` for each `(key, args)` job, in order.
+
+    Results found in `cache` under their key are reused; the others (and those whose key is None)
+    are computed, in `workers`
+    processes (0: one per core) when there are enough of them, and stored. `initializer(*initargs)`
+    sets up shared state (a lexicon, a gazetteer) once per process, including this one.
+    """
+    count = workers or os.cpu_count() or 1
+    if initializer is not None:
+        initializer(*initargs)
+    progress = Progress(total, desc=desc)
+    pool = _Pool(count, initializer, initargs)
+    try:
+        batch: list[tuple[str, tuple]] = []
+        for job in jobs:
+            batch.append(job)
+            if len(batch) >= BATCH:
+                yield from _run_batch(function, batch, cache, pool, total)
+                progress.update(len(batch))
+                batch = []
+        if batch:
+            yield from _run_batch(function, batch, cache, pool, total)
+            progress.update(len(batch))
+    finally:
+        progress.close()
+        pool.shutdown()
+
+
+def _run_batch(function, batch, cache, pool: _Pool, total: int) -> Iterator[object]:
+    keys = [key for key, _ in batch]
+    found = cache.get_many([k for k in keys if k is not None]) if cache is not None else {}
+    todo = [i for i, key in enumerate(keys) if key is None or key not in found]
+    if cache is not None:
+        cache.hits += len(batch) - len(todo)
+        cache.misses += len(todo)
+    computed = dict(zip(todo, pool.map(function, [batch[i][1] for i in todo], total), strict=True))
+    if cache is not None:
+        cache.put_many({keys[i]: v for i, v in computed.items() if keys[i] is not None})
+    for i, key in enumerate(keys):
+        yield computed[i] if i in computed else found[key]
+
+
+class _Pool:
+    """Worker processes, started on first need (small jobs run in this process)."""
+
+    def __init__(self, count: int, initializer, initargs):
+        self.count, self.initializer, self.initargs = count, initializer, initargs
+        self.executor = None
+
+    def map(self, function, args_list: list[tuple], total: int):
+        if not args_list:
+            return []
+        if self.count <= 1 or len(args_list) < 2 or max(total, len(args_list)) < PARALLEL_MIN_JOBS:
+            return [function(*args) for args in args_list]
+        if self.executor is None:
+            self.executor = _start_pool(self.count, self.initializer, self.initargs)
+        chunk = max(1, min(64, len(args_list) // (self.count * 4)))
+        return self.executor.map(_call, [(function, a) for a in args_list], chunksize=chunk)
+
+    def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown()
+            self.executor = None
+
+
+def _start_pool(count: int, initializer, initargs):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Forked workers inherit what the initializer set up here, with nothing to pickle; where
+    # there is no fork, the initializer runs again in each worker.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(initializer, initargs),
+    )
