@@ -6,8 +6,6 @@ import hashlib
 import os
 import pickle
 import sqlite3
-import sys
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -113,42 +111,6 @@ class ResultCache:
             self._db = None
 
 
-class Progress:
-    """Counts articles done: a bar on a terminal, a plain line every so often elsewhere."""
-
-    def __init__(self, total: int, *, desc: str, stream=None, every: float = 10.0):
-        self.total, self.desc, self.done = total, desc, 0
-        self.stream = stream or sys.stderr
-        self.every = every
-        self.started = self.last = time.perf_counter()
-        self.bar = None
-        if total and getattr(self.stream, "isatty", lambda: False)():
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=total, desc=desc, unit="article", file=self.stream, leave=False)
-
-    def update(self, n: int) -> None:
-        """Record `n` more articles done."""
-        self.done += n
-        if self.bar is not None:
-            self.bar.update(n)
-            return
-        now = time.perf_counter()
-        if now - self.last >= self.every and self.done < self.total:
-            self.last = now
-            print(
-                f"{self.desc}: {self.done:,} of {self.total:,} articles "
-                f"({now - self.started:.0f} s)",
-                file=self.stream,
-                flush=True,
-            )
-
-    def close(self) -> None:
-        """End the bar."""
-        if self.bar is not None:
-            self.bar.close()
-
-
 def _call(job):
     function, args = job
     return function(*args)
@@ -168,19 +130,17 @@ def map_articles(
     initializer: Callable | None = None,
     initargs: tuple = (),
     total: int = 0,
-    desc: str = "articles",
 ) -> Iterator[object]:
     """Yield `function(*args)` for each `(key, args)` job, in order.
 
     Results found in `cache` under their key are reused; the others (and those whose key is None)
-    are computed, in `workers`
-    processes (0: one per core) when there are enough of them, and stored. `initializer(*initargs)`
-    sets up shared state (a lexicon, a gazetteer) once per process, including this one.
+    are computed, in `workers` processes (0: one per core) when there are enough of them (`total`
+    says how many jobs to expect), and stored. `initializer(*initargs)` sets up shared state (a
+    lexicon, a gazetteer) once per process, including this one.
     """
     count = workers or os.cpu_count() or 1
     if initializer is not None:
         initializer(*initargs)
-    progress = Progress(total, desc=desc)
     pool = _Pool(count, initializer, initargs)
     try:
         batch: list[tuple[str, tuple]] = []
@@ -188,13 +148,10 @@ def map_articles(
             batch.append(job)
             if len(batch) >= BATCH:
                 yield from _run_batch(function, batch, cache, pool, total)
-                progress.update(len(batch))
                 batch = []
         if batch:
             yield from _run_batch(function, batch, cache, pool, total)
-            progress.update(len(batch))
     finally:
-        progress.close()
         pool.shutdown()
 
 

@@ -508,7 +508,6 @@ def load_articles(
         cache=cache,
         workers=workers,
         total=len(todo),
-        desc="reading",
     )
     for (row, path), (fields, page) in zip(todo, cleaned, strict=True):
         row.update(fields)
@@ -540,7 +539,6 @@ def load_articles(
             initializer=_share_furniture,
             initargs=(furniture,),
             total=len(again),
-            desc="page furniture",
         )
         for aid, page in zip(again, redone, strict=True):
             if page is not None:

@@ -1366,7 +1366,6 @@ def match_partners(
                 initializer=_share,
                 initargs=(shared,),
                 total=len(texts),
-                desc="places",
             )
         )
         cache.close()
@@ -1399,7 +1398,6 @@ def match_partners(
         initializer=_share,
         initargs=(shared,),
         total=len(jobs),
-        desc="partners",
     )
     for i, records in zip(where, results, strict=True):
         for record in records:
@@ -1505,7 +1503,6 @@ def extract_engagements(
         initializer=_share,
         initargs=({"lexicon": lexicon, "abbreviations": abbreviations},),
         total=len(jobs),
-        desc="engagements",
     ):
         rows.extend(found)
     cache.close()

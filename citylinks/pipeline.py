@@ -182,8 +182,12 @@ def corpus_fingerprint(work: Path) -> tuple[int, str]:
     return len(table), digest.hexdigest()
 
 
-def execute_stage(notebook: Path, executed: Path, parameters: dict, *, timeout: int) -> None:
-    """Execute one notebook with its parameters, from the notebooks folder (as in JupyterLab)."""
+def execute_stage(
+    notebook: Path, executed: Path, parameters: dict, *, timeout: int, progress: str = ""
+) -> None:
+    """Execute one notebook with its parameters, from the notebooks folder (as in JupyterLab).
+
+    With `progress`, a bar of the cells done is drawn on the terminal under that label."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -194,10 +198,13 @@ def execute_stage(notebook: Path, executed: Path, parameters: dict, *, timeout: 
             parameters=parameters,
             cwd=str(NOTEBOOK_DIR),
             kernel_name="python3",
-            progress_bar=False,
+            progress_bar={"desc": progress, "leave": False, "unit": "cell"} if progress else False,
             log_output=False,
             execution_timeout=timeout,
             request_save_on_cell_execute=False,
+            # The kernel talks over loopback only; its start-up warning about TCP would break
+            # the progress bar and alarm people for nothing.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
         raise RunFailed(f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}") from exc
@@ -268,14 +275,23 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             }
             values.update({k: v for k, v in params.items() if k in PARAMS})
             given = {k: v for k, v in values.items() if k in declared}
+            label = f"[{n}/{len(stages)}] {notebook.stem}"
+            # A bar per stage on a terminal; in a log (CI), a plain line when a stage starts.
+            bar = sys.stderr.isatty()
+            if not bar:
+                print(f"{label}: running", flush=True)
             t0 = time.perf_counter()
-            execute_stage(notebook, stage_work / "executed" / notebook.name, given, timeout=timeout)
-            timings[notebook.stem] = time.perf_counter() - t0
-            print(
-                f"[{n}/{len(stages)}] {notebook.stem}: done in {timings[notebook.stem]:.1f} s",
-                flush=True,
+            execute_stage(
+                notebook,
+                stage_work / "executed" / notebook.name,
+                given,
+                timeout=timeout,
+                progress=label if bar else "",
             )
+            timings[notebook.stem] = time.perf_counter() - t0
+            print(f"{label}: done in {timings[notebook.stem]:.1f} s", flush=True)
         current = None
+        print("Rendering the reports", flush=True)
         files, fingerprint = corpus_fingerprint(stage_work)
         info = {
             "started": stamp.isoformat(timespec="seconds"),

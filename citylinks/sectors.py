@@ -655,7 +655,6 @@ def match_sector_terms(
         initializer=_share_lexicon,
         initargs=(lexicon, abbreviations),
         total=len(texts),
-        desc="sector terms",
     )
     for article_id, hits in zip(ok["article_id"], results, strict=True):
         found[article_id] = [

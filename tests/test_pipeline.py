@@ -6,7 +6,7 @@ import subprocess
 
 import pandas as pd
 import pytest
-from runs import copy_seeds, run_all
+from runs import SEEDS, copy_seeds, run_all
 
 from citylinks.paths import ROOT
 
@@ -130,14 +130,15 @@ def read_table(finished_run, name: str) -> pd.DataFrame:
     return pd.read_csv(finished_run["base"] / "out" / "data" / f"{name}.csv", keep_default_na=False)
 
 
-def test_sector_counts_are_traceable_to_the_articles(finished_run):
+def assert_counts_match_the_articles(run) -> pd.DataFrame:
+    """Every count in the report equals the matcher run afresh on the articles table."""
     from collections import Counter
 
     from citylinks.sectors import find_sector_mentions, load_lexicon
 
-    mentions = read_table(finished_run, "sector_mentions")
+    mentions = read_table(run, "sector_mentions")
     assert {"article_id", "published", "period", "sector", "term", "count"} <= set(mentions.columns)
-    articles = pd.read_parquet(finished_run["base"] / "work" / "articles.parquet")
+    articles = pd.read_parquet(run["base"] / "work" / "articles.parquet")
     lexicon = load_lexicon(ROOT / "config" / "sectors.yaml")
     expected = Counter()
     for row in articles[articles.status == "ok"].itertuples():
@@ -145,8 +146,13 @@ def test_sector_counts_are_traceable_to_the_articles(finished_run):
             expected[(row.article_id, m.sector)] += 1
     found = mentions.groupby(["article_id", "sector"])["count"].sum().to_dict()
     assert found == dict(expected)
-    evidence = read_table(finished_run, "sector_evidence")
+    evidence = read_table(run, "sector_evidence")
     assert len(evidence) == mentions["count"].sum()  # one sentence per mention
+    return mentions
+
+
+def test_sector_counts_are_traceable_to_the_articles(finished_run):
+    mentions = assert_counts_match_the_articles(finished_run)
     # what a reader of the seeds sees: high-tech agriculture with Gyeonggi, urban rail with Seoul
     by_article = mentions.groupby("article_id")["term"].apply(set)
     assert "high-tech agriculture" in by_article["000_1a28fbddbf2bdc98"]
@@ -175,3 +181,30 @@ def test_overview_page_has_findings_and_quality_box(finished_run):
     assert "empty.txt: empty file" in index
     assert "Gyeonggi" in index and "Latest engagements" in index
     assert index.count('<figure class="cl-chart"') >= 4
+
+
+@pytest.fixture(scope="module")
+def second_run(tmp_path_factory):
+    """A run on four seeds, then the fifth added and run again into the same folders."""
+    base = tmp_path_factory.mktemp("rerun")
+    corpus = copy_seeds(base / "corpus", count=4)
+    folders = ("--corpus", str(corpus), "--out", str(base / "out"), "--work", str(base / "work"))
+    first = run_all(*folders)
+    copy_seeds(corpus)
+    return {"base": base, "first": first, "result": run_all(*folders)}
+
+
+def test_a_rerun_reuses_the_cache_and_reports_the_added_article(second_run):
+    assert second_run["first"].returncode == 0, second_run["first"].stderr
+    assert second_run["result"].returncode == 0, second_run["result"].stderr
+    cache = second_run["base"] / "work" / "cache"
+    for kind in ("cleaned-pages", "sector-hits", "place-scans", "partner-roles", "engagements"):
+        assert len(list(cache.glob(f"{kind}-*.sqlite"))) == 1, kind
+    articles = read_table(second_run, "articles")
+    assert len(articles) == 5
+    mentions = assert_counts_match_the_articles(second_run)
+    added = articles.loc[articles["file"] == SEEDS[4].name, "article_id"].item()
+    assert added in set(mentions["article_id"])
+    assert added in set(read_table(second_run, "sector_evidence")["article_id"])
+    page = (second_run["base"] / "out" / "01-clean-corpus.html").read_text(encoding="utf-8")
+    assert "All 5 rows" in page
