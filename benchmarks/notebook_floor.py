@@ -87,6 +87,6 @@ def run_floor(folder: Path) -> float:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
         sys.exit("usage: python benchmarks/notebook_floor.py WORK_DIR")
     run_floor(Path(sys.argv[1]))
