@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import os
 import pickle
 import re
@@ -139,24 +138,3 @@ def cut_sentences(block: str, abbreviations: frozenset[str]) -> list[tuple[int, 
     if begin < end:
         spans.append((begin, end))
     return spans
-
-
-def sentence_spans(text: str, splitter) -> list[tuple[int, int]]:
-    """Return (start, end) character offsets of each sentence (Punkt); paragraphs never merge."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    # Punkt may join lines without end punctuation (titles, standfirsts); split on blank lines first.
-    for block in text.split("\n\n"):
-        for s, e in splitter.span_tokenize(block):
-            spans.append((start + s, start + e))
-        start += len(block) + 2
-    return spans
-
-
-def sentence_at(text: str, spans: list[tuple[int, int]], offset: int) -> str:
-    """Return the sentence that holds the character at `offset`, whitespace folded."""
-    i = bisect.bisect_right([s for s, _ in spans], offset) - 1
-    if i < 0:
-        return ""
-    s, e = spans[i]
-    return " ".join(text[s:e].split())
