@@ -111,39 +111,37 @@ class ResultCache:
             self._db = None
 
 
+_SHARED: list = [None]  # in a worker process: what every job's function receives first
+
+
+def _share(value) -> None:
+    _SHARED[0] = value
+
+
 def _call(job):
     function, args = job
-    return function(*args)
-
-
-def _init_worker(initializer, initargs) -> None:
-    if initializer is not None:
-        initializer(*initargs)
+    return function(_SHARED[0], *args)
 
 
 def map_articles(
     function: Callable,
-    jobs: Iterable[tuple[str, tuple]],
+    jobs: Iterable[tuple[str | None, tuple]],
     *,
+    shared=None,
     cache: ResultCache | None = None,
     workers: int = 1,
-    initializer: Callable | None = None,
-    initargs: tuple = (),
     total: int = 0,
 ) -> Iterator[object]:
-    """Yield `function(*args)` for each `(key, args)` job, in order.
+    """Yield `function(shared, *args)` for each `(key, args)` job, in order.
 
     Results found in `cache` under their key are reused; the others (and those whose key is None)
     are computed, in `workers` processes (0: one per core) when there are enough of them (`total`
-    says how many jobs to expect), and stored. `initializer(*initargs)` sets up shared state (a
-    lexicon, a gazetteer) once per process, including this one.
+    says how many jobs to expect), and stored. `shared` (a lexicon, a gazetteer) reaches each
+    worker process once, not with every job.
     """
-    count = workers or os.cpu_count() or 1
-    if initializer is not None:
-        initializer(*initargs)
-    pool = _Pool(count, initializer, initargs)
+    pool = _Pool(workers or os.cpu_count() or 1, shared)
     try:
-        batch: list[tuple[str, tuple]] = []
+        batch: list[tuple[str | None, tuple]] = []
         for job in jobs:
             batch.append(job)
             if len(batch) >= BATCH:
@@ -172,17 +170,17 @@ def _run_batch(function, batch, cache, pool: _Pool, total: int) -> Iterator[obje
 class _Pool:
     """Worker processes, started on first need (small jobs run in this process)."""
 
-    def __init__(self, count: int, initializer, initargs):
-        self.count, self.initializer, self.initargs = count, initializer, initargs
+    def __init__(self, count: int, shared):
+        self.count, self.shared = count, shared
         self.executor = None
 
     def map(self, function, args_list: list[tuple], total: int):
         if not args_list:
             return []
         if self.count <= 1 or len(args_list) < 2 or max(total, len(args_list)) < PARALLEL_MIN_JOBS:
-            return [function(*args) for args in args_list]
+            return [function(self.shared, *args) for args in args_list]
         if self.executor is None:
-            self.executor = _start_pool(self.count, self.initializer, self.initargs)
+            self.executor = _start_pool(self.count, self.shared)
         chunk = max(1, min(64, len(args_list) // (self.count * 4)))
         return self.executor.map(_call, [(function, a) for a in args_list], chunksize=chunk)
 
@@ -192,17 +190,14 @@ class _Pool:
             self.executor = None
 
 
-def _start_pool(count: int, initializer, initargs):
+def _start_pool(count: int, shared):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # Forked workers inherit what the initializer set up here, with nothing to pickle; where
-    # there is no fork, the initializer runs again in each worker.
+    # Forked workers receive `shared` with nothing to pickle; where there is no fork, it is
+    # pickled once per worker.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ProcessPoolExecutor(
-        max_workers=count,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(initializer, initargs),
+        max_workers=count, mp_context=context, initializer=_share, initargs=(shared,)
     )

@@ -394,7 +394,7 @@ def _read_page(path: Path, *, max_bytes: int) -> tuple[str | None, dict]:
     return text, row
 
 
-def _read_and_clean(path: Path, max_bytes: int) -> tuple[dict, CleanedPage | None]:
+def _read_and_clean(_shared, path: Path, max_bytes: int) -> tuple[dict, CleanedPage | None]:
     """Read and clean one file: the per-article work, a pure function of the file."""
     try:
         text, fields = _read_page(path, max_bytes=max_bytes)
@@ -403,20 +403,13 @@ def _read_and_clean(path: Path, max_bytes: int) -> tuple[dict, CleanedPage | Non
     return fields, (clean_page(text) if text is not None else None)
 
 
-_FURNITURE: dict[str, frozenset[str]] = {}  # the corpus's page furniture, for worker processes
-
-
-def _share_furniture(furniture: frozenset[str]) -> None:
-    _FURNITURE["lines"] = furniture
-
-
-def _clean_again(path: Path, max_bytes: int) -> CleanedPage | None:
+def _clean_again(furniture: frozenset[str], path: Path, max_bytes: int) -> CleanedPage | None:
     """Clean one file again, now that the corpus's page furniture is known."""
     try:
         text, _fields = _read_page(path, max_bytes=max_bytes)
     except OSError:
         return None
-    return clean_page(text, furniture=_FURNITURE["lines"]) if text is not None else None
+    return clean_page(text, furniture=furniture) if text is not None else None
 
 
 def _file_key(path: Path, max_bytes: int) -> str | None:
@@ -428,17 +421,6 @@ def _file_key(path: Path, max_bytes: int) -> str | None:
     except OSError:
         return None
     return content_key(digest, path.suffix.lower())
-
-
-def _remember(jobs, keys: dict):
-    """Pass jobs on, noting each file's key (to key its second cleaning on it)."""
-    for key, args in jobs:
-        keys[args[0]] = key
-        yield key, args
-
-
-def _again_key(key: str | None, furniture_digest: str) -> str | None:
-    return None if key is None else content_key(key, furniture_digest)
 
 
 def _story_key(page: CleanedPage) -> str:
@@ -500,11 +482,10 @@ def load_articles(
     max_bytes = int(max_file_mb * 1e6)
     cache = ResultCache(cache_dir, "cleaned-pages", config=f"max_bytes {max_bytes}")
     paths: dict[str, Path] = {}
-    keys: dict[Path, str | None] = {}
-    jobs = ((_file_key(path, max_bytes), (path, max_bytes)) for _, path in todo)
+    keys = {path: _file_key(path, max_bytes) for _, path in todo}
     cleaned = map_articles(
         _read_and_clean,
-        _remember(jobs, keys),
+        ((keys[path], (path, max_bytes)) for _, path in todo),
         cache=cache,
         workers=workers,
         total=len(todo),
@@ -530,15 +511,12 @@ def load_articles(
     if furniture:
         again = [aid for aid, page in pages.items() if page.line_keys & furniture]
         digest = content_key(*sorted(furniture))
-        jobs = ((_again_key(keys[paths[aid]], digest), (paths[aid], max_bytes)) for aid in again)
+        jobs = (
+            (keys[paths[aid]] and content_key(keys[paths[aid]], digest), (paths[aid], max_bytes))
+            for aid in again
+        )
         redone = map_articles(
-            _clean_again,
-            jobs,
-            cache=cache,
-            workers=workers,
-            initializer=_share_furniture,
-            initargs=(furniture,),
-            total=len(again),
+            _clean_again, jobs, shared=furniture, cache=cache, workers=workers, total=len(again)
         )
         for aid, page in zip(again, redone, strict=True):
             if page is not None:

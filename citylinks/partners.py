@@ -1310,26 +1310,18 @@ def _analysed(articles: pd.DataFrame) -> pd.DataFrame:
     return articles
 
 
-_SHARED: dict[str, object] = {}  # what each worker process matches with
+def _scan_in(shared: dict, text: str) -> PlaceScan:
+    return scan_places(text, shared["gazetteer"])
 
 
-def _share(shared: dict) -> None:
-    _SHARED.clear()
-    _SHARED.update(shared)
-
-
-def _scan_in(text: str) -> PlaceScan:
-    return scan_places(text, _SHARED["gazetteer"])
-
-
-def _assess_in(text: str, mentions: list[PlaceMention], title: str, standfirst: str) -> list:
+def _assess_in(shared: dict, text: str, mentions, title: str, standfirst: str) -> list:
     return assess_article_partners(
         text,
         mentions,
-        _SHARED["gazetteer"],
+        shared["gazetteer"],
         title=title,
         standfirst=standfirst,
-        abbreviations=_SHARED["abbreviations"],
+        abbreviations=shared["abbreviations"],
     )
 
 
@@ -1363,8 +1355,7 @@ def match_partners(
                 ((content_key(t), (t,)) for t in texts),
                 cache=cache,
                 workers=workers,
-                initializer=_share,
-                initargs=(shared,),
+                shared=shared,
                 total=len(texts),
             )
         )
@@ -1395,8 +1386,7 @@ def match_partners(
         jobs,
         cache=cache,
         workers=workers,
-        initializer=_share,
-        initargs=(shared,),
+        shared=shared,
         total=len(jobs),
     )
     for i, records in zip(where, results, strict=True):
@@ -1439,15 +1429,15 @@ ENGAGEMENT_COLUMNS = [
 ]
 
 
-def _engage_in(text, records, published, title, standfirst) -> list[dict]:
+def _engage_in(shared: dict, text, records, published, title, standfirst) -> list[dict]:
     return engage_article(
         text,
         records,
-        lexicon=_SHARED["lexicon"],
+        lexicon=shared["lexicon"],
         published=published,
         title=title,
         standfirst=standfirst,
-        abbreviations=_SHARED["abbreviations"],
+        abbreviations=shared["abbreviations"],
     )
 
 
@@ -1500,8 +1490,7 @@ def extract_engagements(
         jobs,
         cache=cache,
         workers=workers,
-        initializer=_share,
-        initargs=({"lexicon": lexicon, "abbreviations": abbreviations},),
+        shared={"lexicon": lexicon, "abbreviations": abbreviations},
         total=len(jobs),
     ):
         rows.extend(found)

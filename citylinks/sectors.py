@@ -609,17 +609,11 @@ class SectorHit(NamedTuple):
     sentence: str
 
 
-_SHARED: dict[str, Any] = {}  # the lexicon and abbreviations each worker process matches with
-
-
-def _share_lexicon(lexicon: Lexicon, abbreviations: frozenset[str]) -> None:
-    _SHARED["lexicon"], _SHARED["abbreviations"] = lexicon, abbreviations
-
-
-def _hits_in(text: str) -> tuple[tuple[str, str, str], ...]:
+def _hits_in(shared: tuple, text: str) -> tuple[tuple[str, str, str], ...]:
     """One article's sector terms with their sentences: the cached per-article result."""
-    mentions = find_sector_mentions(text, _SHARED["lexicon"])
-    sentences = find_mention_sentences(text, mentions, _SHARED["abbreviations"])
+    lexicon, abbreviations = shared
+    mentions = find_sector_mentions(text, lexicon)
+    sentences = find_mention_sentences(text, mentions, abbreviations)
     return tuple((m.sector, m.term, s) for m, s in zip(mentions, sentences, strict=True))
 
 
@@ -650,10 +644,9 @@ def match_sector_terms(
     results = map_articles(
         _hits_in,
         jobs,
+        shared=(lexicon, abbreviations),
         cache=cache,
         workers=workers,
-        initializer=_share_lexicon,
-        initargs=(lexicon, abbreviations),
         total=len(texts),
     )
     for article_id, hits in zip(ok["article_id"], results, strict=True):

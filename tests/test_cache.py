@@ -16,13 +16,13 @@ from citylinks.sentences import train_sentence_splitter
 CALLS: list[str] = []
 
 
-def shout(text: str) -> str:
+def shout(_shared, text: str) -> str:
     CALLS.append(text)
     return text.upper()
 
 
-def square(n: int) -> int:
-    return n * n
+def scale(factor: int, n: int) -> int:
+    return factor * n
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,8 @@ def test_jobs_without_a_key_are_always_computed(tmp_path):
 def test_workers_give_the_same_results_in_the_same_order():
     n = PARALLEL_MIN_JOBS + 50
     jobs = [(None, (i,)) for i in range(n)]
-    assert list(map_articles(square, jobs, workers=2, total=n)) == [i * i for i in range(n)]
+    found = map_articles(scale, jobs, shared=3, workers=2, total=n)
+    assert list(found) == [3 * i for i in range(n)]
 
 
 @pytest.fixture(scope="module")
