@@ -59,7 +59,7 @@ class CleanedPage:
     warnings: list[str] = field(default_factory=list)
     removed: list[tuple[str, str, str]] = field(default_factory=list)  # (zone, reason, line)
     # Computed once per page (in the worker): what duplicate and furniture detection compare.
-    line_keys: frozenset[str] = frozenset()
+    line_keys: frozenset[int] = frozenset()
     story_key: str = ""
     words: int = 0
 
@@ -95,6 +95,17 @@ def fold_line(line: str) -> str:
     return " ".join(line.casefold().split())
 
 
+def line_key(line: str) -> int:
+    """Return a stable 64-bit key of a line with case and white space folded (0 for a blank line).
+
+    Furniture detection compares a key per line of every article: numbers, not the lines."""
+    folded = fold_line(line)
+    if not folded:
+        return 0
+    digest = hashlib.blake2b(folded.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") or 1
+
+
 def count_words(text: str) -> int:
     """Count the words in a text."""
     return len(WORD.findall(text))
@@ -120,7 +131,7 @@ def _is_caption(raw: str) -> str:
     return None
 
 
-def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> CleanedPage:
+def clean_page(text: str, *, furniture: frozenset[int] = frozenset()) -> CleanedPage:
     """Split a saved page into header, body and footer; keep the article, record what went."""
     page = CleanedPage()
     lines = text.split("\n")
@@ -160,7 +171,7 @@ def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> Cleaned
             for i in head
             if i < date_at
             and not BREADCRUMB.match(lines[i].strip())
-            and fold_line(lines[i]) not in furniture
+            and line_key(lines[i]) not in furniture
         ]
         below = [i for i in nonblank if date_at < i < end]
         authors_text = lines[date_at][: lines[date_at].find(found.text)]
@@ -183,7 +194,7 @@ def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> Cleaned
             line = lines[i].strip()
             if (
                 BREADCRUMB.match(line)
-                or fold_line(line) in furniture
+                or line_key(line) in furniture
                 or _is_caption(lines[i]) is not None
             ):
                 continue
@@ -227,7 +238,7 @@ def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> Cleaned
         if BREADCRUMB.match(raw.strip()):
             page.removed.append(("body", "breadcrumb", raw.strip()))
             continue
-        if furniture and fold_line(raw) in furniture:
+        if furniture and line_key(raw) in furniture:
             page.removed.append(("body", "repeated page furniture", raw.strip()))
             continue
         block.append(_tidy(raw))
@@ -239,15 +250,15 @@ def clean_page(text: str, *, furniture: frozenset[str] = frozenset()) -> Cleaned
         page.standfirst = blocks.pop(0).replace("\n", " ")
     page.paragraphs = blocks
     page.line_keys = frozenset(
-        fold_line(line) for block in [page.standfirst, *blocks] for line in block.split("\n")
+        line_key(line) for block in [page.standfirst, *blocks] for line in block.split("\n")
     )
     page.story_key = _story_key(page)
     page.words = count_words(page.text)
     return page
 
 
-def find_furniture(line_keys: list[set[str]], *, min_articles: int) -> frozenset[str]:
-    """Return the lines that repeat in at least `min_articles` distinct stories."""
+def find_furniture(line_keys: list[frozenset[int]], *, min_articles: int) -> frozenset[int]:
+    """Return the keys of the lines that repeat in at least `min_articles` distinct stories."""
     counts = Counter(key for keys in line_keys for key in keys if key)
     return frozenset(key for key, n in counts.items() if n >= min_articles)
 
@@ -403,7 +414,7 @@ def _read_and_clean(_shared, path: Path, max_bytes: int) -> tuple[dict, CleanedP
     return fields, (clean_page(text) if text is not None else None)
 
 
-def _clean_again(furniture: frozenset[str], path: Path, max_bytes: int) -> CleanedPage | None:
+def _clean_again(furniture: frozenset[int], path: Path, max_bytes: int) -> CleanedPage | None:
     """Clean one file again, now that the corpus's page furniture is known."""
     try:
         text, _fields = _read_page(path, max_bytes=max_bytes)
@@ -510,7 +521,7 @@ def load_articles(
     furniture = find_furniture(line_sets, min_articles=max(2, furniture_min_articles))
     if furniture:
         again = [aid for aid, page in pages.items() if page.line_keys & furniture]
-        digest = content_key(*sorted(furniture))
+        digest = content_key(*map(str, sorted(furniture)))
         jobs = (
             (keys[paths[aid]] and content_key(keys[paths[aid]], digest), (paths[aid], max_bytes))
             for aid in again
@@ -526,9 +537,10 @@ def load_articles(
     audit_rows = []
     first_by_story: dict[str, str] = {}
     # Earlier stories by (title, date); shingles are computed only once a title and date repeat.
-    by_title: dict[tuple[str, str], list[tuple[str, CleanedPage]]] = {}
+    by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}  # -> [(article_id, text)]
     for row in rows:
-        page = pages.get(row["article_id"])
+        # Each page is let go once its row is made: the row keeps all that later stages need.
+        page = pages.pop(row["article_id"], None)
         if page is None:
             continue
         row.update(
@@ -557,15 +569,7 @@ def load_articles(
                 warnings = [w for w in warnings if "date" not in w]
             row["overridden"] = ";".join(changed)
         for zone, reason, line in page.removed:
-            audit_rows.append(
-                {
-                    "article_id": row["article_id"],
-                    "file": row["file"],
-                    "zone": zone,
-                    "reason": reason,
-                    "line": line,
-                }
-            )
+            audit_rows.append((row["article_id"], row["file"], zone, reason, line))
         if not page.paragraphs:
             row.update(
                 status="quarantined",
@@ -592,8 +596,8 @@ def load_articles(
                 title_key = (fold_line(page.title), page.published)
                 earlier = by_title.get(title_key, [])[-NEAR_DUPLICATE_CANDIDATES:]
                 shingles = _shingles(page.text) if earlier else set()
-                for other_id, other_page in earlier:
-                    other = _shingles(other_page.text)
+                for other_id, other_text in earlier:
+                    other = _shingles(other_text)
                     overlap = len(shingles & other) / max(1, len(shingles | other))
                     if overlap >= NEAR_DUPLICATE_JACCARD:
                         row.update(
@@ -604,7 +608,7 @@ def load_articles(
                         )
                         break
                 else:
-                    by_title.setdefault(title_key, []).append((row["article_id"], page))
+                    by_title.setdefault(title_key, []).append((row["article_id"], row["text"]))
         if row["status"] == "ok" and not row.get("published"):
             warnings.append("left out of time charts: no publish date")
         row["warnings"] = "; ".join(dict.fromkeys(warnings))

@@ -269,7 +269,11 @@ def plot_partner_sectors(
 ) -> Chart:
     """Heatmap of the engagements with each partner that discussed each sector."""
     title = "What Hanoi discusses with each partner"
-    rows = engagements.assign(sector=engagements["sectors"].str.split(";")).explode("sector")
+    # Only the columns needed: exploding the sentences too would copy them once per sector.
+    rows = engagements[["partner", "article_id"]].assign(
+        sector=engagements["sectors"].str.split(";")
+    )
+    rows = rows.explode("sector")
     rows = rows[rows["sector"].fillna("") != ""]
     if rows.empty:
         return empty_chart(name=name, title=title, message="No sectors named with a partner.")

@@ -11,9 +11,14 @@ from citylinks.publish import REPORT_CSS, TEMPLATES, provenance_html
 from citylinks.report import publish_chart
 
 
-def _read(work: Path, name: str) -> pd.DataFrame | None:
+def _read(work: Path, name: str, *, skip: tuple[str, ...] = ()) -> pd.DataFrame | None:
+    import pyarrow.parquet as pq
+
     path = work / f"{name}.parquet"
-    return pd.read_parquet(path) if path.exists() else None
+    if not path.exists():
+        return None
+    columns = [c for c in pq.read_schema(path).names if c not in skip]
+    return pd.read_parquet(path, columns=columns)
 
 
 def corpus_summary(articles: pd.DataFrame) -> dict[str, object]:
@@ -153,7 +158,7 @@ def write_overview(
     reports: list[tuple[str, str]],
 ) -> Path:
     """Write `<out>/index.html` from the stage tables of a finished run."""
-    articles = _read(work, "articles")
+    articles = _read(work, "articles", skip=("text",))  # the overview needs no article text
     notes_table = _read(work, "corpus_notes")
     notes = list(notes_table.note) if notes_table is not None else []
     params = info.get("parameters", {})

@@ -1304,10 +1304,20 @@ PARTNER_COLUMNS = [
 ]
 
 
-def _analysed(articles: pd.DataFrame) -> pd.DataFrame:
+def _analysed(articles: pd.DataFrame) -> pd.Series:
+    # Which rows are analysed; callers filter the small columns and stream the text column.
     if "status" in articles.columns:
-        articles = articles[articles["status"] == "ok"]
-    return articles
+        return articles["status"] == "ok"
+    return pd.Series(True, index=articles.index)
+
+
+def _text_columns(articles: pd.DataFrame, keep: pd.Series, names) -> dict[str, list[str]]:
+    return {
+        c: articles.loc[keep, c].fillna("").astype(str).tolist()
+        if c in articles
+        else [""] * int(keep.sum())
+        for c in names
+    }
 
 
 def _scan_in(shared: dict, text: str) -> PlaceScan:
@@ -1342,9 +1352,11 @@ def match_partners(
     Per-article results are kept in `cache_dir` and reused while the text, the gazetteer and the
     code are unchanged; new articles are read in `workers` processes (0: one per core)."""
     from citylinks.cache import ResultCache, content_key, map_articles
+    from citylinks.tables import iter_texts
 
-    articles = _analysed(articles)
-    texts = articles["text"].astype(str).tolist()
+    keep = _analysed(articles)
+    columns = _text_columns(articles, keep, ("article_id", "published", "title", "standfirst"))
+    n = len(columns["article_id"])
     abbreviations = learned_abbreviations(splitter)
     shared = {"gazetteer": gazetteer, "abbreviations": abbreviations}
     if scans is None:
@@ -1352,42 +1364,42 @@ def match_partners(
         scans = list(
             map_articles(
                 _scan_in,
-                ((content_key(t), (t,)) for t in texts),
+                ((content_key(t), (t,)) for t in iter_texts(articles["text"], keep=keep)),
                 cache=cache,
                 workers=workers,
                 shared=shared,
-                total=len(texts),
+                total=n,
             )
         )
         cache.close()
-    if len(scans) != len(texts):
+    if len(scans) != n:
         raise ValueError("scans must hold one result per analysed article")
     rejected = _common_word_places(scans)
-    columns = {
-        c: articles[c].fillna("").astype(str).tolist() if c in articles else [""] * len(texts)
-        for c in ("article_id", "published", "title", "standfirst")
+    named = {
+        i: [m for m in scan.mentions if m.name not in rejected] for i, scan in enumerate(scans)
     }
-    jobs, where = [], []
-    for i, (text, scan) in enumerate(zip(texts, scans, strict=True)):
-        mentions = [m for m in scan.mentions if m.name not in rejected]
-        if not mentions:
-            continue
-        title, standfirst = columns["title"][i], columns["standfirst"][i]
-        # The corpus-wide common-word rule enters the key only through the places it removed.
-        dropped = sorted({m.name for m in scan.mentions} & rejected)
-        key = content_key(text, title, standfirst, *dropped)
-        jobs.append((key, (text, mentions, title, standfirst)))
-        where.append(i)
+    where = [i for i, mentions in named.items() if mentions]
+
+    def jobs():
+        # The texts are read again, a slice at a time, rather than all held since the scan.
+        for i, text in enumerate(iter_texts(articles["text"], keep=keep)):
+            if named[i]:
+                title, standfirst = columns["title"][i], columns["standfirst"][i]
+                # The corpus-wide common-word rule enters the key only through what it removed.
+                dropped = sorted({m.name for m in scans[i].mentions} & rejected)
+                key = content_key(text, title, standfirst, *dropped)
+                yield key, (text, named[i], title, standfirst)
+
     config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}"
     cache = ResultCache(cache_dir, "partner-roles", config=config)
     rows = []
     results = map_articles(
         _assess_in,
-        jobs,
+        jobs(),
         cache=cache,
         workers=workers,
         shared=shared,
-        total=len(jobs),
+        total=len(where),
     )
     for i, records in zip(where, results, strict=True):
         for record in records:
@@ -1455,6 +1467,7 @@ def extract_engagements(
 
     Per-article results are kept in `cache_dir` (see `match_partners`)."""
     from citylinks.cache import ResultCache, content_key, map_articles
+    from citylinks.tables import iter_texts
 
     counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
     if counterparts.empty:
@@ -1462,36 +1475,34 @@ def extract_engagements(
     by_article: dict[str, list[dict]] = defaultdict(list)
     for record in counterparts.to_dict("records"):
         by_article[str(record["article_id"])].append(record)
-    articles = _analysed(articles)
-    articles = articles[articles["article_id"].astype(str).isin(by_article)]
+    keep = _analysed(articles) & articles["article_id"].astype(str).isin(by_article)
+    columns = _text_columns(articles, keep, ("article_id", "published", "title", "standfirst"))
     abbreviations = learned_abbreviations(splitter)
-    columns = {
-        c: articles[c].fillna("").astype(str).tolist() if c in articles else [""] * len(articles)
-        for c in ("article_id", "published", "title", "standfirst", "text")
-    }
-    jobs = []
-    for i, article_id in enumerate(columns["article_id"]):
-        records = by_article[article_id]
-        args = (
-            columns["text"][i],
-            records,
-            columns["published"][i],
-            columns["title"][i],
-            columns["standfirst"][i],
-        )
-        key = content_key(*args[:1], *args[2:], repr([sorted(r.items()) for r in records]))
-        jobs.append((key, args))
+
+    def jobs():
+        for i, text in enumerate(iter_texts(articles["text"], keep=keep)):
+            records = by_article[columns["article_id"][i]]
+            args = (
+                text,
+                records,
+                columns["published"][i],
+                columns["title"][i],
+                columns["standfirst"][i],
+            )
+            key = content_key(*args[:1], *args[2:], repr([sorted(r.items()) for r in records]))
+            yield key, args
+
     lexicon_fp = getattr(lexicon, "fingerprint", "none")
     config = f"{lexicon_fp}\n{' '.join(sorted(abbreviations))}"
     cache = ResultCache(cache_dir, "engagements", config=config)
     rows = []
     for found in map_articles(
         _engage_in,
-        jobs,
+        jobs(),
         cache=cache,
         workers=workers,
         shared={"lexicon": lexicon, "abbreviations": abbreviations},
-        total=len(jobs),
+        total=len(columns["article_id"]),
     ):
         rows.extend(found)
     cache.close()

@@ -76,14 +76,23 @@ def _shorten(value):
     return value
 
 
-def table_html(df: pd.DataFrame, *, top: int, csv_href: str | None, caption: str = "") -> str:
-    """Return an escaped HTML table of the first `top` rows, saying how many there are in all."""
+def table_html(
+    df: pd.DataFrame,
+    *,
+    top: int,
+    csv_href: str | None,
+    caption: str = "",
+    total: int | None = None,
+) -> str:
+    """Return an escaped HTML table of the first `top` rows, saying how many there are in all.
+
+    `total` gives the size of the whole table when `df` holds only its first rows."""
     shown = df.head(top).copy()
     for column in shown.columns:
         if not pd.api.types.is_numeric_dtype(shown[column]):
             shown[column] = shown[column].map(_shorten)
     body = shown.to_html(index=False, escape=True, border=0, classes="cl-table", na_rep="")
-    total = len(df)
+    total = len(df) if total is None else total
     count = f"All {total} rows." if total <= top else f"First {top} of {total} rows."
     link = (
         f' Full table: <a href="{html.escape(csv_href)}">{html.escape(csv_href)}</a>'
@@ -104,11 +113,18 @@ def show_table(
     top: int = 50,
     caption: str = "",
     columns: list[str] | None = None,
+    total: int | None = None,
 ) -> HTML:
-    """Display the top rows (and chosen columns) of a table; write all of it as CSV."""
-    export_csv(df, out_dir, name)
+    """Display the top rows (and chosen columns) of a table; write all of it as CSV.
+
+    With `total`, `df` is only the first rows of a table of that many rows whose CSV
+    (`data/<name>.csv`) is written elsewhere, e.g. one streamed to disk."""
+    if total is None:
+        export_csv(df, out_dir, name)
     shown = df[columns] if columns else df
-    return HTML(table_html(shown, top=top, csv_href=f"data/{name}.csv", caption=caption))
+    return HTML(
+        table_html(shown, top=top, csv_href=f"data/{name}.csv", caption=caption, total=total)
+    )
 
 
 def show_summary(figures: dict[str, object]) -> HTML:

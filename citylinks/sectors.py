@@ -20,6 +20,7 @@ from citylinks.errors import ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
 from citylinks.periods import PERIODS, all_periods, assign_period, choose_period
 from citylinks.sentences import learned_abbreviations
+from citylinks.tables import analysed_texts
 
 # --- Normalisation -------------------------------------------------------------------------------
 # Terms are matched against a lowercased form of the text in which
@@ -452,11 +453,16 @@ EVIDENCE_COLUMNS = ["article_id", "published", "sector", "label", "term", "sente
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def _ok_mask(articles: pd.DataFrame) -> pd.Series:
+    if "status" in articles:
+        return articles["status"] == "ok"
+    return pd.Series(True, index=articles.index)
+
+
 def _ok_articles(articles: pd.DataFrame) -> pd.DataFrame:
-    ok = articles[articles["status"] == "ok"] if "status" in articles else articles
-    ok = ok.copy()
-    ok["published"] = ok["published"].fillna("").astype(str)
-    return ok
+    # The analysed articles without their text, which is streamed (`analysed_texts`), never copied.
+    ok = articles.loc[_ok_mask(articles), [c for c in articles.columns if c != "text"]]
+    return ok.assign(published=ok["published"].fillna("").astype(str))
 
 
 def _resolve_period(period: str | None, published: pd.Series) -> str:
@@ -479,31 +485,34 @@ def _check_date(name: str, value: str | None) -> str:
     return value
 
 
-def _mentions_of(articles: pd.DataFrame, lexicon: Lexicon, found):
-    for article_id, text in zip(articles["article_id"], articles["text"], strict=True):
-        if found is not None and article_id in found:
-            yield article_id, text, found[article_id]
-        else:
-            yield article_id, text, find_sector_mentions(text, lexicon)
-
-
 def count_sector_mentions(
-    articles: pd.DataFrame, lexicon: Lexicon, *, period: str | None = None, found=None
+    articles: pd.DataFrame,
+    lexicon: Lexicon,
+    *,
+    period: str | None = None,
+    found: SectorHits | None = None,
 ) -> pd.DataFrame:
     """Count each sector term in each analysed article (status ok), with its publish period.
 
-    `found` optionally maps article_id -> mentions already found (e.g. cached or from workers).
+    `found` gives the counts `match_sector_terms` made already (from the cache or workers).
     """
     ok = _ok_articles(articles)
     period = _resolve_period(period, ok["published"])
-    published = dict(zip(ok["article_id"], ok["published"], strict=True))
-    rows = []
-    for article_id, _, mentions in _mentions_of(ok, lexicon, found):
-        for (sector, term), n in Counter((m.sector, m.term) for m in mentions).items():
-            rows.append((article_id, published[article_id], sector, term, n))
-    table = pd.DataFrame(rows, columns=["article_id", "published", "sector", "term", "count"])
+    if found is not None:
+        table = found.counts.copy()
+    else:
+        rows = [
+            (article_id, published, sector, term, n)
+            for article_id, published, text in zip(
+                ok["article_id"], ok["published"], analysed_texts(articles), strict=True
+            )
+            for (sector, term), n in Counter(
+                (m.sector, m.term) for m in find_sector_mentions(text, lexicon)
+            ).items()
+        ]
+        table = pd.DataFrame(rows, columns=["article_id", "published", "sector", "term", "count"])
     table["count"] = table["count"].astype("int64")
-    table["period"] = assign_period(table["published"], period) if rows else ""
+    table["period"] = assign_period(table["published"], period) if len(table) else ""
     table["label"] = table["sector"].map(lexicon.labels)
     return table[MENTION_COLUMNS].astype({c: str for c in MENTION_COLUMNS if c != "count"})
 
@@ -580,6 +589,7 @@ def find_mention_sentences(
     from citylinks.sentences import cut_sentences
 
     spans_of: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
+    said: dict[tuple[int, int], str] = {}  # one string per sentence, however many mentions it holds
     sentences = []
     for m in mentions:
         # Cut only the paragraph around the mention (a sentence never crosses paragraphs).
@@ -596,17 +606,20 @@ def find_mention_sentences(
         if i < 0:
             sentences.append("")
             continue
-        s, e = spans[i]
-        sentences.append(" ".join(text[para + s : para + e].split()))
+        sentence = said.get((para, i))
+        if sentence is None:
+            s, e = spans[i]
+            sentence = said[para, i] = " ".join(text[para + s : para + e].split())
+        sentences.append(sentence)
     return sentences
 
 
-class SectorHit(NamedTuple):
-    """A sector term found in an article, with the sentence that holds it."""
+class SectorHits(NamedTuple):
+    """The sector terms of the analysed articles: counts in memory, every sentence on disk."""
 
-    sector: str
-    term: str
-    sentence: str
+    counts: pd.DataFrame  # article_id, published, sector, term, count: one row per article and term
+    evidence: Path  # Parquet, EVIDENCE_COLUMNS: one row per mention with its sentence
+    mentions: int  # rows in `evidence`
 
 
 def _hits_in(shared: tuple, text: str) -> tuple[tuple[str, str, str], ...]:
@@ -617,72 +630,157 @@ def _hits_in(shared: tuple, text: str) -> tuple[tuple[str, str, str], ...]:
     return tuple((m.sector, m.term, s) for m, s in zip(mentions, sentences, strict=True))
 
 
+class _EvidenceFile:
+    """Evidence rows written to Parquet as they come, a slice at a time, so they never pile up."""
+
+    SLICE = 50_000  # rows held before they are written
+
+    def __init__(self, path: Path):
+        import pyarrow as pa
+
+        self.path = path
+        self.schema = pa.schema([(c, pa.large_string()) for c in EVIDENCE_COLUMNS])
+        self.columns: list[list[str]] = [[] for _ in EVIDENCE_COLUMNS]
+        self.writer = None
+        self.rows = 0
+
+    def add(self, row: tuple[str, ...]) -> None:
+        for column, value in zip(self.columns, row, strict=True):
+            column.append(value)
+        if len(self.columns[0]) >= self.SLICE:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self.writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.path, self.schema)
+        self.rows += len(self.columns[0])
+        self.writer.write_table(pa.Table.from_arrays(self.columns, schema=self.schema))
+        self.columns = [[] for _ in EVIDENCE_COLUMNS]
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+
 def match_sector_terms(
     articles: pd.DataFrame,
     lexicon: Lexicon,
     splitter,
     *,
+    work_dir: str | Path,
     workers: int = 1,
     cache_dir: str | Path | None = None,
-) -> dict[str, list[SectorHit]]:
-    """Find the sector terms of each analysed article, and the sentence around each.
+) -> SectorHits:
+    """Find the sector terms of each analysed article and the sentence around each.
 
-    Results are kept in `cache_dir` by the article's text and reused while the lexicon, the
-    sentence splitter's abbreviations and the code are unchanged; new articles are matched in
-    `workers` processes (0: one per core).
+    Counts stay in memory; the sentences go straight to the `sector_evidence` stage table in
+    `work_dir`, so a large corpus never holds them all. Results are kept in `cache_dir` by the
+    article's text and reused while the lexicon, the sentence splitter's abbreviations and the
+    code are unchanged; new articles are matched in `workers` processes (0: one per core).
     """
     from citylinks.cache import ResultCache, content_key, map_articles
+    from citylinks.tables import stage_path
 
     ok = _ok_articles(articles)
     abbreviations = learned_abbreviations(splitter)
     config = f"sectors\n{lexicon.fingerprint}\n{' '.join(sorted(abbreviations))}"
     cache = ResultCache(cache_dir, "sector-hits", config=config)
-    texts = ok["text"].tolist()
-    jobs = ((content_key(text), (text,)) for text in texts)
-    canonical: dict[str, str] = {}  # one string object per sector and term, not one per hit
-    found = {}
+    jobs = ((content_key(text), (text,)) for text in analysed_texts(articles))
+    labels = lexicon.labels
+    evidence = _EvidenceFile(stage_path(work_dir, "sector_evidence"))
+    counts: dict[str, list] = {
+        c: [] for c in ("article_id", "published", "sector", "term", "count")
+    }
     results = map_articles(
         _hits_in,
         jobs,
         shared=(lexicon, abbreviations),
         cache=cache,
         workers=workers,
-        total=len(texts),
+        total=len(ok),
     )
-    for article_id, hits in zip(ok["article_id"], results, strict=True):
-        found[article_id] = [
-            SectorHit(canonical.setdefault(a, a), canonical.setdefault(b, b), c) for a, b, c in hits
-        ]
+    rows = zip(ok["article_id"], ok["published"], results, strict=True)
+    for article_id, published, hits in rows:
+        for sector, term, sentence in hits:
+            evidence.add((article_id, published, sector, labels[sector], term, sentence))
+        for (sector, term), n in Counter((h[0], h[1]) for h in hits).items():
+            row = (article_id, published, sector, term, n)
+            for column, value in zip(counts.values(), row, strict=True):
+                column.append(value)
     cache.close()
-    return found
+    evidence.close()
+    table = pd.DataFrame(counts).astype({"count": "int64"})  # columns, not row tuples: compact
+    return SectorHits(table, evidence.path, evidence.rows)
 
 
 def collect_sector_evidence(
-    articles: pd.DataFrame, lexicon: Lexicon, splitter, *, found=None, sectors=None
+    articles: pd.DataFrame, lexicon: Lexicon, splitter, *, sectors=None
 ) -> pd.DataFrame:
     """One row per mention with the sentence that holds it, so every count can be checked.
 
-    `found` optionally maps article_id -> mentions already found (`match_sector_terms` gives
-    them with their sentences); `sectors` keeps only those sector ids.
+    `sectors` keeps only those sector ids. For a whole corpus, `match_sector_terms` writes the
+    same rows to disk as it goes.
     """
     ok = _ok_articles(articles)
-    published = dict(zip(ok["article_id"], ok["published"], strict=True))
     labels = lexicon.labels
-    keep = None if sectors is None else set(sectors)
-    abbreviations = learned_abbreviations(splitter)
-    rows = []
-    for article_id, text, mentions in _mentions_of(ok, lexicon, found):
-        if keep is not None:
-            mentions = [m for m in mentions if m.sector in keep]
-        if mentions and isinstance(mentions[0], SectorHit):
-            sentences = [m.sentence for m in mentions]
-        else:
-            sentences = find_mention_sentences(text, mentions, abbreviations)
-        for m, sentence in zip(mentions, sentences, strict=True):
-            rows.append(
-                (article_id, published[article_id], m.sector, labels[m.sector], m.term, sentence)
-            )
+    shared = (lexicon, learned_abbreviations(splitter))
+    rows = [
+        (article_id, published, sector, labels[sector], term, sentence)
+        for article_id, published, text in zip(
+            ok["article_id"], ok["published"], analysed_texts(articles), strict=True
+        )
+        for sector, term, sentence in _hits_in(shared, text)
+        if sectors is None or sector in sectors
+    ]
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS).astype(str)
+
+
+def newest_evidence(hits: SectorHits, sectors: list[str], *, rows: int) -> pd.DataFrame:
+    """Return the newest `rows` mentions of the given sectors, with their sentences.
+
+    Only the row groups that hold them are read from the evidence file.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(hits.evidence)
+    chosen = pa.array(list(sectors), pa.large_string())
+    newest = [("published", "descending"), ("article_id", "ascending")]
+    starts = [0]  # first row of each row group
+    candidates = []  # the newest rows of each row group: the newest overall are among them
+    for group in range(source.num_row_groups):
+        keys = source.read_row_group(group, columns=["published", "article_id", "sector"])
+        keys = keys.append_column(
+            "row", pa.array(range(starts[-1], starts[-1] + keys.num_rows), pa.int64())
+        )
+        starts.append(starts[-1] + keys.num_rows)
+        keys = keys.filter(pc.is_in(keys["sector"], chosen))
+        candidates.append(keys.take(pc.sort_indices(keys, newest)[:rows]))
+    keys = pa.concat_tables(candidates) if candidates else None
+    wanted = [] if keys is None else keys["row"].take(pc.sort_indices(keys, newest)[:rows])
+    if not len(wanted):
+        return _empty_evidence()
+    sizes = [b - a for a, b in itertools.pairwise(starts)]
+    wanted = wanted.to_pylist()
+    group_of = [bisect_right(starts, row) - 1 for row in wanted]
+    groups = sorted(set(group_of))
+    # Where each chosen group begins once only the chosen groups are read.
+    begins = dict(
+        zip(groups, itertools.accumulate([sizes[g] for g in groups[:-1]], initial=0), strict=True)
+    )
+    picked = source.read_row_groups(groups).take(
+        [begins[g] + row - starts[g] for row, g in zip(wanted, group_of, strict=True)]
+    )
+    return picked.to_pandas().astype(str).reset_index(drop=True)
+
+
+def _empty_evidence() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in EVIDENCE_COLUMNS})
 
 
 # --- Lexicon suggestions -------------------------------------------------------------------------
@@ -740,7 +838,7 @@ def suggest_lexicon_terms(
 
     columns = ["phrase", "words", "count", "articles", "example_article", "example"]
     ok = _ok_articles(articles)
-    total = int(ok["text"].str.len().sum()) if len(ok) else 0
+    total = int(articles.loc[_ok_mask(articles), "text"].str.len().sum()) if len(ok) else 0
     step = max(1, math.ceil(total / max_chars)) if max_chars else 1
     clauses: list[list[str]] = []  # lowercased words of each clause
     where: list[tuple[str, str, int]] = []  # (article_id, paragraph, offset of the clause)
@@ -750,7 +848,8 @@ def suggest_lexicon_terms(
     pairs: Counter[tuple[str, str]] = Counter()
     gapped: Counter[tuple[str, str]] = Counter()  # first and third word of each triple
     triples: Counter[tuple[str, str, str]] = Counter()
-    for article_id, text in list(zip(ok["article_id"], ok["text"], strict=True))[::step]:
+    texts = zip(ok["article_id"], analysed_texts(articles), strict=True)
+    for article_id, text in itertools.islice(texts, 0, None, step):
         for paragraph in text.split("\n\n"):
             pos = 0
             for piece in _CLAUSE.split(paragraph):
@@ -939,31 +1038,29 @@ def pick_top_sectors(mentions: pd.DataFrame, *, top: int) -> list[str]:
     return list(mentions.groupby("sector")["count"].sum().nlargest(top).index)
 
 
-def evidence_for_sectors(evidence: pd.DataFrame, sectors: list[str]) -> pd.DataFrame:
-    """Return the keyword-in-context rows of the given sectors, newest first."""
-    rows = evidence[evidence["sector"].isin(sectors)]
-    return rows.sort_values(["published", "article_id"], ascending=[False, True])
-
-
 def save_sector_tables(
     *,
     mentions: pd.DataFrame,
     trends: pd.DataFrame,
-    evidence: pd.DataFrame,
+    evidence: SectorHits,
     suggestions: pd.DataFrame,
     work_dir,
     out_dir,
 ) -> None:
-    """Write the stage tables for the overview and the CSVs for people."""
-    from citylinks.tables import save_tables
+    """Write the stage tables for the overview and the CSVs for people.
+
+    The evidence is already a stage table (`match_sector_terms` wrote it); its CSV is copied
+    from it a slice at a time.
+    """
+    from citylinks.tables import export_stage_csv, save_tables
 
     save_tables(
         {
             "sector_mentions": mentions,
             "sector_trends": trends,
-            "sector_evidence": evidence,
             "lexicon_suggestions": suggestions,
         },
         work_dir=work_dir,
         out_dir=out_dir,
     )
+    export_stage_csv(evidence.evidence, out_dir, "sector_evidence")

@@ -21,6 +21,26 @@ MADE_BY = {
 }
 
 
+def iter_texts(column: pd.Series, *, keep: pd.Series | None = None, batch: int = 2000):
+    """Yield a text column's values as strings ("" when missing), only where `keep` is True.
+
+    A slice at a time, so a large column (held compactly by Arrow) is never turned into Python
+    strings all at once."""
+    for start in range(0, len(column), batch):
+        values = column.iloc[start : start + batch].tolist()
+        if keep is not None:
+            flags = keep.iloc[start : start + batch].tolist()
+            values = [v for v, wanted in zip(values, flags, strict=True) if wanted]
+        for value in values:
+            yield value if isinstance(value, str) else ""
+
+
+def analysed_texts(articles: pd.DataFrame):
+    """Yield the text of each analysed article (status ok), in order, a slice at a time."""
+    keep = articles["status"] == "ok" if "status" in articles else None
+    return iter_texts(articles["text"], keep=keep)
+
+
 def stage_path(work_dir: str | Path, name: str) -> Path:
     """Return the file of a stage table in the work folder."""
     return resolve(work_dir) / f"{name}.parquet"
@@ -62,6 +82,22 @@ def export_csv(df: pd.DataFrame, out_dir: str | Path, name: str) -> Path:
         # Columns of mixed types, which Arrow will not convert: pandas writes anything.
         df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     return path
+
+
+def export_stage_csv(path: str | Path, out_dir: str | Path, name: str) -> Path:
+    """Write a Parquet stage table as `<out>/data/<name>.csv`, a row group at a time."""
+    import pyarrow.parquet as pq
+    from pyarrow import csv
+
+    folder = data_dir(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.csv"
+    source = pq.ParquetFile(path)
+    options = csv.WriteOptions(quoting_style="needed")
+    with csv.CSVWriter(target, source.schema_arrow, write_options=options) as writer:
+        for group in range(source.num_row_groups):
+            writer.write_table(source.read_row_group(group))
+    return target
 
 
 def save_tables(

@@ -201,6 +201,8 @@ def test_monitored_run_splits_steps_and_samples_memory():
     assert result.seconds > 0.8
     assert result.peak_mb > 60  # the 60 MB buffer was seen
     assert result.steps[2].peak_mb > result.steps[0].peak_mb
+    assert 60 < result.pss_mb <= result.peak_mb  # one process: nothing shared to split
+    assert result.steps[2].pss_mb > result.steps[0].pss_mb
 
 
 def test_a_run_over_the_memory_limit_is_stopped():
@@ -250,11 +252,13 @@ def test_results_table_goes_between_the_readme_markers(tmp_path):
         "runs": 1,
         "seconds": 3.0,
         "peak_mb": 200.0,
-        "steps": [{"name": "01-clean-corpus", "seconds": 2.0, "peak_mb": 180.0}],
+        "pss_mb": 150.0,
+        "steps": [{"name": "01-clean-corpus", "seconds": 2.0, "peak_mb": 180.0, "pss_mb": 140.0}],
     }
     results = {"machine": "Measured here.", "sizes": {"1000": {"bytes": 4.6e6, "pipeline": run}}}
     markdown = bench.render_markdown(results)
-    assert "| 1,000 | 5 MB | 01-clean-corpus | 2.0 s | 180 MB |" in markdown
+    assert "| 1,000 | 5 MB | 01-clean-corpus | 2.0 s | 140 MB | 180 MB |" in markdown
+    assert "| 1,000 | 5 MB | **whole run** | **3.0 s** | **150 MB** | 200 MB |" in markdown
     bench.write_readme(markdown, path=readme)
     text = readme.read_text(encoding="utf-8")
     assert "old" not in text and "01-clean-corpus" in text and text.endswith("After.\n")

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from nltk.tokenize import MWETokenizer, RegexpTokenizer
 
+from citylinks import sectors as sectors_module
 from citylinks.errors import ConfigError, ParameterError
 from citylinks.paths import DEFAULT_CORPUS, DEFAULT_LEXICON
 from citylinks.sectors import (
@@ -19,6 +20,8 @@ from citylinks.sectors import (
     count_sector_mentions,
     find_sector_mentions,
     load_lexicon,
+    match_sector_terms,
+    newest_evidence,
     normalise_term,
     normalise_text,
     plot_sector_heatmap,
@@ -29,6 +32,7 @@ from citylinks.sectors import (
     tabulate_lexicon,
     undated_articles,
 )
+from citylinks.sentences import train_sentence_splitter
 
 NBSP = "\u00a0"
 
@@ -452,11 +456,40 @@ def test_count_sector_mentions_leaves_out_duplicates_and_quarantined(mini):
     }
 
 
-def test_count_sector_mentions_uses_precomputed_mentions(mini):
-    articles = articles_table([("a1", "2024-01-15", 9, "ok", "Farms and art.", "A1", "a1.txt")])
-    given = {"a1": [Mention("security", "security", 0, 5)]}
-    table = count_sector_mentions(articles, mini, period="year", found=given)
-    assert list(zip(table["sector"], table["count"], strict=True)) == [("security", 1)]
+def test_match_sector_terms_counts_in_memory_and_writes_every_sentence(mini, tmp_path, monkeypatch):
+    monkeypatch.setattr(sectors_module._EvidenceFile, "SLICE", 2)  # several row groups
+    articles = articles_table(
+        [
+            ("a1", "2024-01-15", 9, "ok", "Farms and art. More art.", "A1", "a1.txt"),
+            ("a2", "2024-03-02", 9, "ok", "Security first. Art later.", "A2", "a2.txt"),
+            ("a3", "2024-02-10", 9, "ok", "The arts.\n\nFarm news.", "A3", "a3.txt"),
+            ("a4", "2024-05-01", 9, "duplicate", "Art art art.", "A4", "a4.txt"),
+        ]
+    )
+    splitter = train_sentence_splitter(articles["text"])
+    hits = match_sector_terms(articles, mini, splitter, work_dir=tmp_path)
+    assert hits.evidence == tmp_path / "sector_evidence.parquet"
+    evidence = pd.read_parquet(hits.evidence)
+    pd.testing.assert_frame_equal(
+        evidence.astype(str), collect_sector_evidence(articles, mini, splitter)
+    )
+    assert hits.mentions == len(evidence) == 7
+    counts = {(r.article_id, r.term): r.count for r in hits.counts.itertuples()}
+    assert counts == {
+        ("a1", "farms"): 1,
+        ("a1", "art"): 2,
+        ("a2", "security"): 1,
+        ("a2", "art"): 1,
+        ("a3", "arts"): 1,
+        ("a3", "farm"): 1,
+    }
+    newest = newest_evidence(hits, ["culture"], rows=3)
+    assert list(zip(newest["article_id"], newest["sentence"], strict=True)) == [
+        ("a2", "Art later."),
+        ("a3", "The arts."),
+        ("a1", "Farms and art."),
+    ]
+    assert newest_evidence(hits, ["nothing"], rows=3).empty
 
 
 def hand_made() -> tuple[pd.DataFrame, pd.DataFrame]:
