@@ -1304,13 +1304,6 @@ PARTNER_COLUMNS = [
 ]
 
 
-def _analysed(articles: pd.DataFrame) -> pd.Series:
-    # Which rows are analysed; callers filter the small columns and stream the text column.
-    if "status" in articles.columns:
-        return articles["status"] == "ok"
-    return pd.Series(True, index=articles.index)
-
-
 def _text_columns(articles: pd.DataFrame, keep: pd.Series, names) -> dict[str, list[str]]:
     return {
         c: articles.loc[keep, c].fillna("").astype(str).tolist()
@@ -1352,9 +1345,9 @@ def match_partners(
     Per-article results are kept in `cache_dir` and reused while the text, the gazetteer and the
     code are unchanged; new articles are read in `workers` processes (0: one per core)."""
     from citylinks.cache import ResultCache, content_key, map_articles
-    from citylinks.tables import iter_texts
+    from citylinks.tables import analysed_mask, iter_texts
 
-    keep = _analysed(articles)
+    keep = analysed_mask(articles)  # small columns are filtered; the text column is streamed
     columns = _text_columns(articles, keep, ("article_id", "published", "title", "standfirst"))
     n = len(columns["article_id"])
     abbreviations = learned_abbreviations(splitter)
@@ -1467,7 +1460,7 @@ def extract_engagements(
 
     Per-article results are kept in `cache_dir` (see `match_partners`)."""
     from citylinks.cache import ResultCache, content_key, map_articles
-    from citylinks.tables import iter_texts
+    from citylinks.tables import analysed_mask, iter_texts
 
     counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
     if counterparts.empty:
@@ -1475,7 +1468,7 @@ def extract_engagements(
     by_article: dict[str, list[dict]] = defaultdict(list)
     for record in counterparts.to_dict("records"):
         by_article[str(record["article_id"])].append(record)
-    keep = _analysed(articles) & articles["article_id"].astype(str).isin(by_article)
+    keep = analysed_mask(articles) & articles["article_id"].astype(str).isin(by_article)
     columns = _text_columns(articles, keep, ("article_id", "published", "title", "standfirst"))
     abbreviations = learned_abbreviations(splitter)
 

@@ -20,7 +20,7 @@ from citylinks.errors import ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
 from citylinks.periods import PERIODS, all_periods, assign_period, choose_period
 from citylinks.sentences import learned_abbreviations
-from citylinks.tables import analysed_texts
+from citylinks.tables import analysed_mask, analysed_texts
 
 # --- Normalisation -------------------------------------------------------------------------------
 # Terms are matched against a lowercased form of the text in which
@@ -453,15 +453,9 @@ EVIDENCE_COLUMNS = ["article_id", "published", "sector", "label", "term", "sente
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _ok_mask(articles: pd.DataFrame) -> pd.Series:
-    if "status" in articles:
-        return articles["status"] == "ok"
-    return pd.Series(True, index=articles.index)
-
-
 def _ok_articles(articles: pd.DataFrame) -> pd.DataFrame:
     # The analysed articles without their text, which is streamed (`analysed_texts`), never copied.
-    ok = articles.loc[_ok_mask(articles), [c for c in articles.columns if c != "text"]]
+    ok = articles.loc[analysed_mask(articles), [c for c in articles.columns if c != "text"]]
     return ok.assign(published=ok["published"].fillna("").astype(str))
 
 
@@ -838,7 +832,7 @@ def suggest_lexicon_terms(
 
     columns = ["phrase", "words", "count", "articles", "example_article", "example"]
     ok = _ok_articles(articles)
-    total = int(articles.loc[_ok_mask(articles), "text"].str.len().sum()) if len(ok) else 0
+    total = int(articles.loc[analysed_mask(articles), "text"].str.len().sum()) if len(ok) else 0
     step = max(1, math.ceil(total / max_chars)) if max_chars else 1
     clauses: list[list[str]] = []  # lowercased words of each clause
     where: list[tuple[str, str, int]] = []  # (article_id, paragraph, offset of the clause)

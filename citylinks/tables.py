@@ -35,10 +35,16 @@ def iter_texts(column: pd.Series, *, keep: pd.Series | None = None, batch: int =
             yield value if isinstance(value, str) else ""
 
 
+def analysed_mask(articles: pd.DataFrame) -> pd.Series:
+    """Return which rows of the articles table are analysed (status ok; all, without a status)."""
+    if "status" in articles:
+        return articles["status"] == "ok"
+    return pd.Series(True, index=articles.index)
+
+
 def analysed_texts(articles: pd.DataFrame):
     """Yield the text of each analysed article (status ok), in order, a slice at a time."""
-    keep = articles["status"] == "ok" if "status" in articles else None
-    return iter_texts(articles["text"], keep=keep)
+    return iter_texts(articles["text"], keep=analysed_mask(articles))
 
 
 def stage_path(work_dir: str | Path, name: str) -> Path:
