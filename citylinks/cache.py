@@ -191,6 +191,7 @@ class _Pool:
 
 
 def _start_pool(count: int, shared):
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -198,6 +199,15 @@ def _start_pool(count: int, shared):
     # pickled once per worker.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(
+    executor = ProcessPoolExecutor(
         max_workers=count, mp_context=context, initializer=_share, initargs=(shared,)
     )
+    # A forked worker shares the parent's memory until it writes to it, and the garbage
+    # collector writes to every object it walks: frozen objects are left alone, so the workers
+    # do not each end up with a copy of all the parent holds.
+    gc.freeze()
+    try:
+        executor.submit(os.getpid).result()  # fork the workers now, while everything is frozen
+    finally:
+        gc.unfreeze()
+    return executor

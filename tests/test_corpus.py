@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from citylinks.corpus import clean_page, decode_bytes, load_articles, make_article_id
+from citylinks.corpus import (
+    clean_page,
+    count_words,
+    decode_bytes,
+    line_key,
+    load_articles,
+    make_article_id,
+)
 
 NBSP = "\u00a0"
 NAV = "WORDS ON THE STREET 70th anniversary of Hanoi's Liberation Day Covid-19 Pandemic"
@@ -247,3 +254,31 @@ def test_seed_corpus(seed_files):
 def test_article_ids_are_stable_and_safe(relative, expected):
     assert make_article_id(relative).startswith(expected)
     assert make_article_id(relative) == make_article_id(relative)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Hanoi and Seoul", 3),
+        ("Hà Nội’s co-op, 2024-11-06.", 4),
+        ("a--b _a_ a__", 3),  # punctuation inside a run of word characters joins it
+        ("__ -- ’ ' -", 0),  # no letter or digit: no word
+        ("x’y ’a’ 1_2", 3),
+        ("", 0),
+    ],
+)
+def test_count_words(text, words):
+    assert count_words(text) == words
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Read more", "  READ\u00a0more ", True),  # case and white space are folded
+        ("Read more", "Read more.", False),
+        ("", "   ", True),
+    ],
+)
+def test_line_keys_fold_case_and_space(a, b, same):
+    assert (line_key(a) == line_key(b)) is same
+    assert line_key("") == 0 and line_key("x") != 0
