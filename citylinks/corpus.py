@@ -541,9 +541,12 @@ def load_articles(
     first_by_story: dict[str, str] = {}
     # Earlier stories by (title, date); shingles are computed only once a title and date repeat.
     by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}  # -> [(article_id, text)]
+    texts = _TextColumn()
     for row in rows:
         # Each page is let go once its row is made: the row keeps all that later stages need.
         page = pages.pop(row["article_id"], None)
+        text = page.text if page is not None else ""
+        texts.append(text)
         if page is None:
             continue
         row.update(
@@ -557,7 +560,6 @@ def load_articles(
             source=_outlet(page),
             url="",
             words=page.words,
-            text=page.text,
         )
         warnings = list(page.warnings)
         meta = overrides.pop(row["file"], None)
@@ -598,7 +600,7 @@ def load_articles(
                 # Same story saved twice keeps its title and date; compare only within those.
                 title_key = (fold_line(page.title), page.published)
                 earlier = by_title.get(title_key, [])[-NEAR_DUPLICATE_CANDIDATES:]
-                shingles = _shingles(page.text) if earlier else set()
+                shingles = _shingles(text) if earlier else set()
                 for other_id, other_text in earlier:
                     other = _shingles(other_text)
                     overlap = len(shingles & other) / max(1, len(shingles | other))
@@ -611,7 +613,7 @@ def load_articles(
                         )
                         break
                 else:
-                    by_title.setdefault(title_key, []).append((row["article_id"], row["text"]))
+                    by_title.setdefault(title_key, []).append((row["article_id"], text))
         if row["status"] == "ok" and not row.get("published"):
             warnings.append("left out of time charts: no publish date")
         row["warnings"] = "; ".join(dict.fromkeys(warnings))
@@ -623,14 +625,48 @@ def load_articles(
             "stories were removed as page furniture"
         )
 
-    articles = pd.DataFrame(rows).reindex(columns=ARTICLE_COLUMNS)
-    for column in ARTICLE_COLUMNS:
+    columns = [c for c in ARTICLE_COLUMNS if c != "text"]
+    articles = pd.DataFrame(rows).reindex(columns=columns)
+    for column in columns:
         if column in ("words", "bytes"):
             articles[column] = articles[column].fillna(0).astype("int64")
         else:
             articles[column] = articles[column].astype(object).fillna("").astype(str)
+    articles["text"] = texts.column(articles.index)
+    articles = articles[ARTICLE_COLUMNS]
     audit = pd.DataFrame(audit_rows, columns=["article_id", "file", "zone", "reason", "line"])
     return Corpus(articles, audit, notes)
+
+
+class _TextColumn:
+    """The articles' texts, in order, moved into Arrow a slice at a time: a large corpus never
+    holds them all as Python strings (about twice the size) next to the table built from them."""
+
+    SLICE = 5000
+
+    def __init__(self):
+        self.chunks: list = []
+        self.pending: list[str] = []
+
+    def append(self, text: str) -> None:
+        self.pending.append(text)
+        if len(self.pending) >= self.SLICE:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.pending:
+            self.chunks.append(pa.array(self.pending, pa.large_string()))
+            self.pending = []
+
+    def column(self, index: pd.Index) -> pd.Series:
+        """Return the texts as a string column of the articles table."""
+        import pyarrow as pa
+
+        self._flush()
+        texts = pa.chunked_array(self.chunks, pa.large_string())
+        return pd.Series(texts, index=index, dtype="str")
 
 
 def _outlet(page: CleanedPage) -> str:
