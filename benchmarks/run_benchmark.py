@@ -5,8 +5,9 @@
 For each corpus size (synthetic corpora from make_corpus.py, kept in benchmarks/corpora/):
 - run_all.py as a subprocess: wall time of each stage (parsed from its "[1/3] name: done in
   3.1 s" lines), start-up and publishing (the time around them) and the whole run; peak memory
-  as the largest sum of the resident set sizes of run_all.py and all its children (the notebook
-  kernels), sampled every 0.1 s.
+  of run_all.py and all its children (the notebook kernels and their workers): the sum of their
+  proportional set sizes (PSS, shared pages split between processes) and, as an upper bound, of
+  their resident set sizes (summed RSS, sampled every 0.1 s).
 - baselines on the same texts and the same terms, side by side: (a) reading the files, (b) one
   pass of a pyahocorasick automaton over the lowercased text, (c) the NLTK route (tokenise,
   MWETokenizer, Counter), and citylinks' own matchers (find_sector_mentions +
