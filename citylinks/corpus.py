@@ -6,8 +6,8 @@ import csv
 import hashlib
 import re
 import unicodedata
-from collections import Counter
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -260,12 +260,6 @@ def clean_page(text: str, *, furniture: frozenset[int] = frozenset()) -> Cleaned
     return page
 
 
-def find_furniture(line_keys: list[frozenset[int]], *, min_articles: int) -> frozenset[int]:
-    """Return the keys of the lines that repeat in at least `min_articles` distinct stories."""
-    counts = Counter(key for keys in line_keys for key in keys if key)
-    return frozenset(key for key, n in counts.items() if n >= min_articles)
-
-
 def make_article_id(relative: str) -> str:
     """Return a stable, URL-safe id for a file: its name when that is safe, else name + hash."""
     stem = Path(relative).stem
@@ -467,7 +461,6 @@ def load_articles(
     corpus_dir = resolve(corpus_dir)
     overrides, notes = read_metadata(corpus_dir)
     rows: list[dict] = []
-    pages: dict[str, CleanedPage] = {}
     todo: list[tuple[dict, Path]] = []
     for path in _list_files(corpus_dir):
         relative = path.relative_to(corpus_dir).as_posix()
@@ -495,7 +488,6 @@ def load_articles(
         todo.append((row, path))
     max_bytes = int(max_file_mb * 1e6)
     cache = ResultCache(cache_dir, "cleaned-pages", config=f"max_bytes {max_bytes}")
-    paths: dict[str, Path] = {}
     keys = {path: _file_key(path, max_bytes) for _, path in todo}
     cleaned = map_articles(
         _read_and_clean,
@@ -504,26 +496,20 @@ def load_articles(
         workers=workers,
         total=len(todo),
     )
-    for (row, path), (fields, page) in zip(todo, cleaned, strict=True):
+    # Rows for files that are not articles come first; every later row has a slot in the store.
+    store = _PageStore(blank_rows=len(rows))
+    for (row, _path), (fields, page) in zip(todo, cleaned, strict=True):
         row.update(fields)
         if page is None:
             row["status"] = "quarantined"
-        else:
-            pages[row["article_id"]] = page
-            paths[row["article_id"]] = path
+        store.add(row["article_id"], page)
         rows.append(row)
 
     # Furniture: lines that repeat across distinct stories (a story saved twice counts once).
-    seen_stories: set[str] = set()
-    line_sets = []
-    for page in pages.values():
-        if page.story_key in seen_stories:
-            continue
-        seen_stories.add(page.story_key)
-        line_sets.append(page.line_keys)
-    furniture = find_furniture(line_sets, min_articles=max(2, furniture_min_articles))
+    furniture = store.find_furniture(min_articles=max(2, furniture_min_articles))
     if furniture:
-        again = [aid for aid, page in pages.items() if page.line_keys & furniture]
+        paths = {row["article_id"]: path for row, path in todo}
+        again = store.pages_with(furniture)
         digest = content_key(*map(str, sorted(furniture)))
         jobs = (
             (keys[paths[aid]] and content_key(keys[paths[aid]], digest), (paths[aid], max_bytes))
@@ -534,19 +520,16 @@ def load_articles(
         )
         for aid, page in zip(again, redone, strict=True):
             if page is not None:
-                pages[aid] = page
+                store.replace(aid, page)
     cache.close()
 
     audit_rows = []
     first_by_story: dict[str, str] = {}
     # Earlier stories by (title, date); shingles are computed only once a title and date repeat.
-    by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}  # -> [(article_id, text)]
-    texts = _TextColumn()
+    by_title: dict[tuple[str, str], list[tuple[str, int]]] = {}  # -> [(article id, text slot)]
     for row in rows:
         # Each page is let go once its row is made: the row keeps all that later stages need.
-        page = pages.pop(row["article_id"], None)
-        text = page.text if page is not None else ""
-        texts.append(text)
+        page = store.pop(row["article_id"])
         if page is None:
             continue
         row.update(
@@ -575,7 +558,7 @@ def load_articles(
             row["overridden"] = ";".join(changed)
         for zone, reason, line in page.removed:
             audit_rows.append((row["article_id"], row["file"], zone, reason, line))
-        if not page.paragraphs:
+        if not page.has_body:
             row.update(
                 status="quarantined",
                 reason="no article text left after cleaning (only navigation, captions or footer)",
@@ -600,9 +583,9 @@ def load_articles(
                 # Same story saved twice keeps its title and date; compare only within those.
                 title_key = (fold_line(page.title), page.published)
                 earlier = by_title.get(title_key, [])[-NEAR_DUPLICATE_CANDIDATES:]
-                shingles = _shingles(text) if earlier else set()
-                for other_id, other_text in earlier:
-                    other = _shingles(other_text)
+                shingles = _shingles(store.text(page.slot)) if earlier else set()
+                for other_id, other_slot in earlier:
+                    other = _shingles(store.text(other_slot))
                     overlap = len(shingles & other) / max(1, len(shingles | other))
                     if overlap >= NEAR_DUPLICATE_JACCARD:
                         row.update(
@@ -613,7 +596,7 @@ def load_articles(
                         )
                         break
                 else:
-                    by_title.setdefault(title_key, []).append((row["article_id"], text))
+                    by_title.setdefault(title_key, []).append((row["article_id"], page.slot))
         if row["status"] == "ok" and not row.get("published"):
             warnings.append("left out of time charts: no publish date")
         row["warnings"] = "; ".join(dict.fromkeys(warnings))
@@ -632,41 +615,140 @@ def load_articles(
             articles[column] = articles[column].fillna(0).astype("int64")
         else:
             articles[column] = articles[column].astype(object).fillna("").astype(str)
-    articles["text"] = texts.column(articles.index)
+    articles["text"] = store.text_column(articles.index)
     articles = articles[ARTICLE_COLUMNS]
     audit = pd.DataFrame(audit_rows, columns=["article_id", "file", "zone", "reason", "line"])
     return Corpus(articles, audit, notes)
 
 
-class _TextColumn:
-    """The articles' texts, in order, moved into Arrow a slice at a time: a large corpus never
-    holds them all as Python strings (about twice the size) next to the table built from them."""
+@dataclass
+class _KeptPage:
+    """A cleaned page without its body and line keys, which the store holds compactly."""
+
+    page: CleanedPage
+    slot: int
+    has_body: bool
+
+    def __getattr__(self, name):
+        return getattr(self.page, name)
+
+
+class _PageStore:
+    """The cleaned pages of a corpus while it is read, held compactly: texts in Arrow a slice at
+    a time, line keys in one array, and the rest of each page without its paragraphs. A large
+    corpus never holds its pages, or its texts as Python strings, all at once."""
 
     SLICE = 5000
 
-    def __init__(self):
-        self.chunks: list = []
-        self.pending: list[str] = []
+    def __init__(self, *, blank_rows: int = 0):
+        self._chunks: list = []  # Arrow arrays of SLICE texts each
+        self._pending: list[str] = []
+        self._size = 0
+        self._pages: dict[str, _KeptPage] = {}
+        self._redone: dict[int, str] = {}  # slot -> text of a page cleaned again
+        self._stories: set[str] = set()
+        self._keys = array("Q")  # every page's line keys, one after another
+        self._owner = array("q")  # the page number of each key
+        self._counted = array("b")  # per page: 1 if it is the first copy of its story
+        self._ids: list[str] = []  # article id per page number
+        for _ in range(blank_rows):
+            self._append("")
 
-    def append(self, text: str) -> None:
-        self.pending.append(text)
-        if len(self.pending) >= self.SLICE:
+    def add(self, article_id: str, page: CleanedPage | None) -> None:
+        """Keep a page (None: a file that was not read, which has an empty text)."""
+        slot = self._size
+        self._append(page.text if page is not None else "")
+        if page is None:
+            return
+        number = len(self._ids)
+        self._ids.append(article_id)
+        self._counted.append(page.story_key not in self._stories)
+        self._stories.add(page.story_key)
+        self._keys.extend(page.line_keys)
+        self._owner.extend([number] * len(page.line_keys))
+        self._pages[article_id] = self._slim(page, slot)
+
+    def replace(self, article_id: str, page: CleanedPage) -> None:
+        """Put a page cleaned again in place of the first cleaning."""
+        slot = self._pages[article_id].slot
+        self._redone[slot] = page.text
+        self._pages[article_id] = self._slim(page, slot)
+
+    def find_furniture(self, *, min_articles: int) -> frozenset[int]:
+        """Return the keys of the lines that repeat in at least `min_articles` distinct stories."""
+        import numpy as np
+
+        keys, owner = self._arrays()
+        if not len(keys):
+            return frozenset()
+        first = np.frombuffer(self._counted, dtype=np.int8).astype(bool)
+        counted = keys[first[owner] & (keys != 0)]
+        values, counts = np.unique(counted, return_counts=True)
+        return frozenset(values[counts >= min_articles].tolist())
+
+    def pages_with(self, keys: frozenset[int]) -> list[str]:
+        """Return the ids of the pages holding any of these line keys, in corpus order."""
+        import numpy as np
+
+        all_keys, owner = self._arrays()
+        wanted = np.fromiter(keys, dtype=np.uint64, count=len(keys))
+        numbers = np.unique(owner[np.isin(all_keys, wanted)])
+        return [self._ids[n] for n in numbers.tolist()]
+
+    def pop(self, article_id: str) -> _KeptPage | None:
+        """Return and forget a page's fields (its text stays in the store)."""
+        return self._pages.pop(article_id, None)
+
+    def text(self, slot: int) -> str:
+        """Return the text in a slot."""
+        if slot in self._redone:
+            return self._redone[slot]
+        chunk, offset = divmod(slot, self.SLICE)
+        if chunk < len(self._chunks):
+            return self._chunks[chunk][offset].as_py()
+        return self._pending[offset]
+
+    def text_column(self, index: pd.Index) -> pd.Series:
+        """Return the texts, in the order they were added, as the articles table's text column."""
+        import pyarrow as pa
+
+        self._flush()
+        chunks = self._chunks
+        if self._redone:
+            # Only the slices holding a page cleaned again are rebuilt.
+            chunks = list(chunks)
+            for number in sorted({slot // self.SLICE for slot in self._redone}):
+                values = chunks[number].to_pylist()
+                for offset in range(len(values)):
+                    values[offset] = self._redone.get(number * self.SLICE + offset, values[offset])
+                chunks[number] = pa.array(values, pa.large_string())
+        texts = pa.chunked_array(chunks, pa.large_string())
+        return pd.Series(texts, index=index, dtype="str")
+
+    def _slim(self, page: CleanedPage, slot: int) -> _KeptPage:
+        slim = replace(page, paragraphs=[], line_keys=frozenset())
+        return _KeptPage(slim, slot, bool(page.paragraphs))
+
+    def _append(self, text: str) -> None:
+        self._pending.append(text)
+        self._size += 1
+        if len(self._pending) >= self.SLICE:
             self._flush()
 
     def _flush(self) -> None:
         import pyarrow as pa
 
-        if self.pending:
-            self.chunks.append(pa.array(self.pending, pa.large_string()))
-            self.pending = []
+        if self._pending:
+            self._chunks.append(pa.array(self._pending, pa.large_string()))
+            self._pending = []
 
-    def column(self, index: pd.Index) -> pd.Series:
-        """Return the texts as a string column of the articles table."""
-        import pyarrow as pa
+    def _arrays(self):
+        import numpy as np
 
-        self._flush()
-        texts = pa.chunked_array(self.chunks, pa.large_string())
-        return pd.Series(texts, index=index, dtype="str")
+        return (
+            np.frombuffer(self._keys, dtype=np.uint64),
+            np.frombuffer(self._owner, dtype=np.int64),
+        )
 
 
 def _outlet(page: CleanedPage) -> str:
@@ -700,11 +782,14 @@ def summarise_corpus(corpus: Corpus) -> dict[str, object]:
 
 def list_problems(corpus: Corpus) -> list[str]:
     """Return one line per file set aside or warned about, with its reason."""
-    a = corpus.articles
-    lines = [f"{r.file}: {r.status}: {r.reason}" for r in a.itertuples() if r.status != "ok"]
-    lines += [f"{r.file}: {r.warnings}" for r in a.itertuples() if r.status == "ok" and r.warnings]
+    # Only the rows with something to say, and only the columns said: a large corpus has few.
+    a = corpus.articles[["file", "status", "reason", "warnings", "overridden"]]
+    ok = a["status"] == "ok"
+    lines = [f"{r.file}: {r.status}: {r.reason}" for r in a[~ok].itertuples()]
+    lines += [f"{r.file}: {r.warnings}" for r in a[ok & (a["warnings"] != "")].itertuples()]
     lines += [
-        f"{r.file}: {r.overridden} taken from metadata.csv" for r in a.itertuples() if r.overridden
+        f"{r.file}: {r.overridden} taken from metadata.csv"
+        for r in a[a["overridden"] != ""].itertuples()
     ]
     return lines + corpus.notes
 

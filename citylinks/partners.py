@@ -1357,7 +1357,7 @@ def match_partners(
         scans = list(
             map_articles(
                 _scan_in,
-                ((content_key(t), (t,)) for t in iter_texts(articles["text"], keep=keep)),
+                ((content_key(t), (t,)) for t in iter_texts(articles, keep=keep)),
                 cache=cache,
                 workers=workers,
                 shared=shared,
@@ -1375,7 +1375,7 @@ def match_partners(
 
     def jobs():
         # The texts are read again, a slice at a time, rather than all held since the scan.
-        for i, text in enumerate(iter_texts(articles["text"], keep=keep)):
+        for i, text in enumerate(iter_texts(articles, keep=keep)):
             if named[i]:
                 title, standfirst = columns["title"][i], columns["standfirst"][i]
                 # The corpus-wide common-word rule enters the key only through what it removed.
@@ -1473,7 +1473,7 @@ def extract_engagements(
     abbreviations = learned_abbreviations(splitter)
 
     def jobs():
-        for i, text in enumerate(iter_texts(articles["text"], keep=keep)):
+        for i, text in enumerate(iter_texts(articles, keep=keep)):
             records = by_article[columns["article_id"][i]]
             args = (
                 text,

@@ -550,12 +550,19 @@ def summarise_sector_trends(
         .agg(words=("words", "sum"), articles_in_period=("article_id", "size"))
         .reindex(periods, fill_value=0)
     )
-    labels = dict(zip(mentions["sector"], mentions["label"], strict=True))
-    inside = mentions.drop(columns=["period"], errors="ignore").merge(
-        dated[["article_id", "period"]], on="article_id"
+    firsts = mentions.drop_duplicates("sector")
+    labels = dict(zip(firsts["sector"], firsts["label"], strict=True))
+    # One row per article and sector first: then each row is one article mentioning the sector.
+    per_article = (
+        mentions.groupby(["article_id", "sector"], sort=False, observed=True)["count"]
+        .sum()
+        .reset_index()
     )
+    period_of = pd.Series(dated["period"].to_numpy(), index=dated["article_id"].to_numpy())
+    per_article["period"] = per_article["article_id"].map(period_of)
+    inside = per_article[per_article["period"].notna()]
     counts = inside.groupby(["period", "sector"]).agg(
-        mentions=("count", "sum"), articles_mentioning=("article_id", "nunique")
+        mentions=("count", "sum"), articles_mentioning=("article_id", "size")
     )
     ranked = mentions.groupby("sector")["count"].sum().sort_values(ascending=False, kind="stable")
     grid = pd.MultiIndex.from_product([periods, list(ranked.index)], names=["period", "sector"])
@@ -832,7 +839,7 @@ def suggest_lexicon_terms(
 
     columns = ["phrase", "words", "count", "articles", "example_article", "example"]
     ok = _ok_articles(articles)
-    total = int(articles.loc[analysed_mask(articles), "text"].str.len().sum()) if len(ok) else 0
+    total = sum(len(text) for text in analysed_texts(articles)) if len(ok) else 0
     step = max(1, math.ceil(total / max_chars)) if max_chars else 1
     clauses: list[list[str]] = []  # lowercased words of each clause
     where: list[tuple[str, str, int]] = []  # (article_id, paragraph, offset of the clause)

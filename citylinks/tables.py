@@ -21,18 +21,65 @@ MADE_BY = {
 }
 
 
-def iter_texts(column: pd.Series, *, keep: pd.Series | None = None, batch: int = 2000):
-    """Yield a text column's values as strings ("" when missing), only where `keep` is True.
+TEXT_FILE = "text_file"  # articles.attrs key: the Parquet file the text column stays in
+ROW_GROUP = 5000  # rows per Parquet row group: what streaming a stage table reads at a time
 
-    A slice at a time, so a large column (held compactly by Arrow) is never turned into Python
-    strings all at once."""
-    for start in range(0, len(column), batch):
-        values = column.iloc[start : start + batch].tolist()
-        if keep is not None:
-            flags = keep.iloc[start : start + batch].tolist()
-            values = [v for v, wanted in zip(values, flags, strict=True) if wanted]
-        for value in values:
-            yield value if isinstance(value, str) else ""
+
+def iter_texts(articles: pd.DataFrame, *, keep: pd.Series | None = None, batch: int = 2000):
+    """Yield the articles' texts as strings ("" when missing), only where `keep` is True.
+
+    A slice at a time, so a large corpus is never turned into Python strings all at once. An
+    articles table from `read_articles` has no text column: its texts are read from the stage
+    file, row group by row group."""
+    if "text" in articles:
+        column = articles["text"]
+        for start in range(0, len(column), batch):
+            values = column.iloc[start : start + batch].tolist()
+            if keep is not None:
+                flags = keep.iloc[start : start + batch].tolist()
+                values = [v for v, wanted in zip(values, flags, strict=True) if wanted]
+            for value in values:
+                yield value if isinstance(value, str) else ""
+        return
+    path = articles.attrs.get(TEXT_FILE)
+    if not path:
+        raise ValueError("the articles table has no text column (read it with read_articles)")
+    chosen = slice(None) if keep is None else keep.to_numpy(dtype=bool)
+    rows = articles.index[chosen].to_numpy()
+    ids = articles["article_id"].to_numpy()[chosen].tolist()
+    yield from _stored_texts(Path(path), rows, ids)
+
+
+def _stored_texts(path: Path, rows, ids: list[str]):
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    # The index of a table from read_articles is its row number in the file; the article ids
+    # read beside each text make sure it still is.
+    lost = (
+        f"the articles table was reordered or re-indexed, so its rows no longer match "
+        f"{path.name}: filter it without resetting the index, or read it again"
+    )
+    if len(rows) and (rows.dtype.kind not in "iu" or np.any(np.diff(rows) <= 0) or rows[0] < 0):
+        raise ValueError(lost)
+    source = pq.ParquetFile(path)
+    first, wanted = 0, 0
+    for group in range(source.num_row_groups):
+        stop = first + source.metadata.row_group(group).num_rows
+        end = int(np.searchsorted(rows, stop))
+        if end > wanted:
+            part = source.read_row_group(group, columns=["article_id", "text"])
+            part = part.take(rows[wanted:end] - first)
+            if part.column(0).to_pylist() != ids[wanted:end]:
+                raise ValueError(lost)
+            for value in part.column(1).to_pylist():
+                yield value if isinstance(value, str) else ""
+            wanted = end
+        first = stop
+        if wanted == len(rows):
+            return
+    if wanted < len(rows):
+        raise ValueError(lost)
 
 
 def analysed_mask(articles: pd.DataFrame) -> pd.Series:
@@ -44,7 +91,22 @@ def analysed_mask(articles: pd.DataFrame) -> pd.Series:
 
 def analysed_texts(articles: pd.DataFrame):
     """Yield the text of each analysed article (status ok), in order, a slice at a time."""
-    return iter_texts(articles["text"], keep=analysed_mask(articles))
+    return iter_texts(articles, keep=analysed_mask(articles))
+
+
+def read_articles(work_dir: str | Path) -> pd.DataFrame:
+    """Read the articles table without its text, which stays on disk: the stage functions read
+    it a row group at a time (`iter_texts`), so a large corpus's text is never all in memory."""
+    import pyarrow.parquet as pq
+
+    path = stage_path(work_dir, "articles")
+    if path.exists():
+        columns = [c for c in pq.read_schema(path).names if c != "text"]
+    else:
+        columns = None  # read_stage_table says which notebook makes it
+    articles = read_stage_table(work_dir, "articles", columns=columns)
+    articles.attrs[TEXT_FILE] = str(path)
+    return articles
 
 
 def stage_path(work_dir: str | Path, name: str) -> Path:
@@ -67,7 +129,7 @@ def write_stage_table(df: pd.DataFrame, work_dir: str | Path, name: str) -> Path
     """Write a stage table for the next notebook."""
     path = stage_path(work_dir, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_parquet(path, index=False)
+    df.to_parquet(path, index=False, row_group_size=ROW_GROUP)
     return path
 
 

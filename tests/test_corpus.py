@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import citylinks.corpus as corpus_module
 from citylinks.corpus import (
     clean_page,
     count_words,
@@ -181,6 +182,29 @@ def test_repeated_lines_are_found_from_the_corpus(make_corpus):
     furniture = corpus.audit[corpus.audit.reason == "repeated page furniture"]
     assert (furniture.line == promo).sum() == 3
     assert corpus.articles.text.str.contains("Busan agreed").all()  # distinct lines stay
+
+
+@pytest.mark.parametrize("slice_size", [2, 3, 5000])
+def test_furniture_is_removed_whatever_the_store_slices(make_corpus, monkeypatch, slice_size):
+    # Texts are held in slices while the corpus is read; pages cleaned again must land in place.
+    monkeypatch.setattr(corpus_module._PageStore, "SLICE", slice_size)
+    promo = "Follow us for the latest Hanoi news and events every day"
+    files = {"notes.pdf": b"%PDF-1.4 not an article"}  # a row before the articles
+    for i in range(7):
+        text = page_b(title=f"Story {i} about Hanoi")
+        for paragraph in BODY:
+            text = text.replace(paragraph, f"{paragraph} Story {i}.")
+        files[f"{i}.txt"] = f"{text}\n{promo}\n" if i % 2 == 0 else text
+    files["7.txt"] = files["0.txt"]  # the same story again: a duplicate, its promo removed too
+    articles = load_articles(make_corpus(files), furniture_min_articles=3).articles
+    rows = articles.set_index("file")
+    assert rows.loc["notes.pdf", "text"] == "" and rows.loc["notes.pdf", "status"] == "quarantined"
+    for i in range(8):
+        text = rows.loc[f"{i}.txt", "text"]
+        assert f"Story {i % 7} about Hanoi" in text
+        assert "Follow us" not in text
+    assert rows.loc["7.txt", "status"] == "duplicate"
+    assert rows.loc["7.txt", "duplicate_of"] == rows.loc["0.txt", "article_id"]
 
 
 def test_a_story_saved_twice_is_not_furniture(make_corpus):

@@ -1,0 +1,94 @@
+"""Stage tables: texts streamed from the articles table on disk, a row group at a time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import citylinks.tables as tables
+from citylinks.errors import MissingStageError
+from citylinks.tables import analysed_texts, iter_texts, read_articles, write_stage_table
+
+
+@pytest.fixture
+def stored(tmp_path, monkeypatch):
+    """An articles table of 10 rows written in row groups of 3, and its texts."""
+    monkeypatch.setattr(tables, "ROW_GROUP", 3)
+    texts = [f"text {i} " + "é" * i for i in range(10)]
+    texts[4] = None
+    articles = pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(10)],
+            "status": ["ok", "ok", "duplicate", "ok", "ok", "quarantined", "ok", "ok", "ok", "ok"],
+            "text": pd.Series(texts, dtype="str"),
+        }
+    )
+    write_stage_table(articles, tmp_path, "articles")
+    return tmp_path, ["" if t is None else t for t in texts]
+
+
+def test_read_articles_leaves_the_text_on_disk(stored):
+    work, _texts = stored
+    articles = read_articles(work)
+    assert "text" not in articles.columns
+    assert list(articles.article_id) == [f"a{i}" for i in range(10)]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        list(range(10)),  # all
+        [0, 1, 3, 4, 6, 7, 8, 9],  # the analysed ones, across every row group
+        [2],  # one, inside a group
+        [8, 9],  # only the last group
+        [],  # none
+    ],
+)
+def test_streamed_texts_equal_the_stored_texts(stored, rows):
+    work, texts = stored
+    articles = read_articles(work)
+    keep = articles.index.isin(rows)
+    got = list(iter_texts(articles, keep=pd.Series(keep, index=articles.index)))
+    assert got == [texts[i] for i in rows]
+
+
+def test_analysed_texts_from_disk_match_the_table_in_memory(stored):
+    work, _texts = stored
+    on_disk = list(analysed_texts(read_articles(work)))
+    in_memory = list(analysed_texts(pd.read_parquet(work / "articles.parquet")))
+    assert on_disk == in_memory
+    assert len(on_disk) == 8
+
+
+def test_a_filtered_table_still_finds_its_texts(stored):
+    work, texts = stored
+    articles = read_articles(work)
+    late = articles[articles.article_id.isin(["a6", "a9"])]
+    assert list(iter_texts(late)) == [texts[6], texts[9]]
+
+
+@pytest.mark.parametrize(
+    "reshape",
+    [
+        lambda a: a.iloc[::-1],  # reordered
+        lambda a: a.iloc[5:].reset_index(drop=True),  # re-indexed: rows 0.. are not the file's
+    ],
+)
+def test_a_table_that_lost_its_rows_is_refused(stored, reshape):
+    work, texts = stored
+    changed = reshape(read_articles(work))
+    got = []
+    with pytest.raises(ValueError):
+        got = list(iter_texts(changed))
+    # A re-indexed table must not silently read other rows' texts.
+    assert got != texts[5:]
+
+
+def test_a_table_without_text_or_file_is_refused():
+    with pytest.raises(ValueError, match="no text column"):
+        list(iter_texts(pd.DataFrame({"article_id": ["a"]})))
+
+
+def test_a_missing_articles_table_names_the_notebook(tmp_path):
+    with pytest.raises(MissingStageError, match="01-clean-corpus"):
+        read_articles(tmp_path)
