@@ -8,6 +8,7 @@ import os
 import pickle
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1345,7 +1346,7 @@ def match_partners(
     Per-article results are kept in `cache_dir` and reused while the text, the gazetteer and the
     code are unchanged; new articles are read in `workers` processes (0: one per core)."""
     from citylinks.cache import ResultCache, content_key, map_articles
-    from citylinks.tables import analysed_mask, iter_texts
+    from citylinks.tables import analysed_mask, iter_texts, records_to_frame
 
     keep = analysed_mask(articles)  # small columns are filtered; the text column is streamed
     columns = _text_columns(articles, keep, ("article_id", "published", "title", "standfirst"))
@@ -1354,38 +1355,42 @@ def match_partners(
     shared = {"gazetteer": gazetteer, "abbreviations": abbreviations}
     if scans is None:
         cache = ResultCache(cache_dir, "place-scans", config=gazetteer.fingerprint)
-        scans = list(
-            map_articles(
-                _scan_in,
-                ((content_key(t), (t,)) for t in iter_texts(articles, keep=keep)),
-                cache=cache,
-                workers=workers,
-                shared=shared,
-                total=n,
-            )
+        found = map_articles(
+            _scan_in,
+            ((content_key(t), (t,)) for t in iter_texts(articles, keep=keep)),
+            cache=cache,
+            workers=workers,
+            shared=shared,
+            total=n,
         )
+    else:
+        cache, found = None, scans
+        if len(scans) != n:
+            raise ValueError("scans must hold one result per analysed article")
+    # The corpus-wide common-word rule needs every scan before any role is judged, so the scans
+    # are kept until then, compactly: a large corpus names millions of places.
+    words, names = _WordUses(), {}
+    packed = [_pack_mentions(words.count(scan), names) for scan in found]
+    if cache is not None:
         cache.close()
-    if len(scans) != n:
-        raise ValueError("scans must hold one result per analysed article")
-    rejected = _common_word_places(scans)
-    named = {
-        i: [m for m in scan.mentions if m.name not in rejected] for i, scan in enumerate(scans)
-    }
-    where = [i for i, mentions in named.items() if mentions]
+    rejected = words.common_places()
+    where = [i for i, (names, _spans, _flags) in enumerate(packed) if set(names) - rejected]
 
     def jobs():
         # The texts are read again, a slice at a time, rather than all held since the scan.
         for i, text in enumerate(iter_texts(articles, keep=keep)):
-            if named[i]:
+            names = packed[i][0]
+            if set(names) - rejected:
+                mentions = _unpack_mentions(packed[i], text)
+                named = [m for m in mentions if m.name not in rejected]
                 title, standfirst = columns["title"][i], columns["standfirst"][i]
                 # The corpus-wide common-word rule enters the key only through what it removed.
-                dropped = sorted({m.name for m in scans[i].mentions} & rejected)
+                dropped = sorted(set(names) & rejected)
                 key = content_key(text, title, standfirst, *dropped)
-                yield key, (text, named[i], title, standfirst)
+                yield key, (text, named, title, standfirst)
 
     config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}"
     cache = ResultCache(cache_dir, "partner-roles", config=config)
-    rows = []
     results = map_articles(
         _assess_in,
         jobs(),
@@ -1394,28 +1399,57 @@ def match_partners(
         shared=shared,
         total=len(where),
     )
-    for i, records in zip(where, results, strict=True):
-        for record in records:
-            record = dict(record, article_id=columns["article_id"][i])
-            record["published"] = columns["published"][i]
-            rows.append(record)
+    rows = (
+        dict(record, article_id=columns["article_id"][i], published=columns["published"][i])
+        for i, records in zip(where, results, strict=True)
+        for record in records
+    )
+    table = records_to_frame(rows, PARTNER_COLUMNS)
     cache.close()
-    table = pd.DataFrame(rows, columns=PARTNER_COLUMNS)
     return table.astype({"count": "int64", "primary": "bool", "curated": "bool"})
 
 
-def _common_word_places(scans: Sequence[PlaceScan]) -> set[str]:
-    """Package places whose name the corpus uses at least as often as a lowercase word as it
-    uses it capitalised: a common word, not a place ("Reading", "Orange")."""
-    lower: Counter = Counter()
-    upper: Counter = Counter()
-    for scan in scans:
+class _WordUses:
+    """How often the corpus writes each package place's name as a lowercase word and names the
+    place (capitalised): the corpus-wide rule that tells a common word from a place."""
+
+    def __init__(self):
+        self.lower: Counter = Counter()
+        self.upper: Counter = Counter()
+
+    def count(self, scan: PlaceScan) -> tuple[PlaceMention, ...]:
+        """Count one article's uses; return its mentions."""
         for name, n in scan.lowercase:
-            lower[name] += n
+            self.lower[name] += n
         for m in scan.mentions:
             if not m.curated:
-                upper[m.name] += 1
-    return {name for name, n in lower.items() if upper.get(name, 0) and n >= upper[name]}
+                self.upper[m.name] += 1
+        return scan.mentions
+
+    def common_places(self) -> set[str]:
+        """Package places whose name the corpus uses at least as often as a lowercase word as
+        it uses it capitalised: a common word, not a place ("Reading", "Orange")."""
+        upper = self.upper
+        return {name for name, n in self.lower.items() if upper.get(name, 0) and n >= upper[name]}
+
+
+def _pack_mentions(mentions, names: dict[str, str]) -> tuple[tuple[str, ...], array, bytes]:
+    # Names (one string each, shared through `names`), offsets in one array, and flags: the
+    # surface is the text between the offsets, so it is not kept.
+    spans = array("q")
+    for m in mentions:
+        spans.append(m.start)
+        spans.append(m.end)
+    flags = bytes(m.curated | (m.qualifier << 1) for m in mentions)
+    return tuple(names.setdefault(m.name, m.name) for m in mentions), spans, flags
+
+
+def _unpack_mentions(packed, text: str) -> list[PlaceMention]:
+    names, spans, flags = packed
+    return [
+        PlaceMention(name, s, e, text[s:e], bool(f & 1), bool(f & 2))
+        for name, s, e, f in zip(names, spans[::2], spans[1::2], flags, strict=True)
+    ]
 
 
 ENGAGEMENT_COLUMNS = [
@@ -1460,7 +1494,7 @@ def extract_engagements(
 
     Per-article results are kept in `cache_dir` (see `match_partners`)."""
     from citylinks.cache import ResultCache, content_key, map_articles
-    from citylinks.tables import analysed_mask, iter_texts
+    from citylinks.tables import analysed_mask, iter_texts, records_to_frame
 
     counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
     if counterparts.empty:
@@ -1488,18 +1522,16 @@ def extract_engagements(
     lexicon_fp = getattr(lexicon, "fingerprint", "none")
     config = f"{lexicon_fp}\n{' '.join(sorted(abbreviations))}"
     cache = ResultCache(cache_dir, "engagements", config=config)
-    rows = []
-    for found in map_articles(
+    found = map_articles(
         _engage_in,
         jobs(),
         cache=cache,
         workers=workers,
         shared={"lexicon": lexicon, "abbreviations": abbreviations},
         total=len(columns["article_id"]),
-    ):
-        rows.extend(found)
+    )
+    table = records_to_frame((row for rows in found for row in rows), ENGAGEMENT_COLUMNS)
     cache.close()
-    table = pd.DataFrame(rows, columns=ENGAGEMENT_COLUMNS)
     return table.astype({"primary": "bool"})
 
 

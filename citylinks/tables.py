@@ -109,6 +109,20 @@ def read_articles(work_dir: str | Path) -> pd.DataFrame:
     return articles
 
 
+def records_to_frame(records, columns: list[str], *, batch: int = 20_000) -> pd.DataFrame:
+    """Build a table from dict records a batch at a time: a large table never exists as Python
+    dicts all at once."""
+    parts, pending = [], []
+    for record in records:
+        pending.append(record)
+        if len(pending) >= batch:
+            parts.append(pd.DataFrame(pending, columns=columns))
+            pending = []
+    if pending or not parts:
+        parts.append(pd.DataFrame(pending, columns=columns))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
 def stage_path(work_dir: str | Path, name: str) -> Path:
     """Return the file of a stage table in the work folder."""
     return resolve(work_dir) / f"{name}.parquet"

@@ -92,3 +92,26 @@ def test_a_table_without_text_or_file_is_refused():
 def test_a_missing_articles_table_names_the_notebook(tmp_path):
     with pytest.raises(MissingStageError, match="01-clean-corpus"):
         read_articles(tmp_path)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 100])
+def test_records_become_the_same_table_whatever_the_batch(batch):
+    records = [
+        {"partner": "Seoul", "count": 3, "lat": 37.5, "sentence": "Hanoi met Seoul."},
+        {"partner": "Busan", "count": 1, "lat": None, "sentence": ""},
+        {"partner": "Paris", "count": 2, "lat": 48.9},
+    ]
+    columns = ["partner", "count", "lat", "sentence"]
+    whole = pd.DataFrame(records, columns=columns)
+    built = tables.records_to_frame(iter(records), columns, batch=batch)
+    assert list(built.partner) == ["Seoul", "Busan", "Paris"]
+    assert list(built["count"]) == [3, 1, 2]
+    assert built.lat.isna().tolist() == [False, True, False]
+    assert built.sentence.fillna("").tolist() == ["Hanoi met Seoul.", "", ""]
+    assert list(built.index) == [0, 1, 2]
+    assert len(whole) == len(built)
+
+
+def test_no_records_give_an_empty_table_with_the_columns():
+    built = tables.records_to_frame(iter([]), ["a", "b"])
+    assert list(built.columns) == ["a", "b"] and built.empty
