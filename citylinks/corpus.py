@@ -15,7 +15,7 @@ import pandas as pd
 from citylinks.cache import ResultCache, content_key, map_articles
 from citylinks.dates import is_date_line, parse_iso_date
 from citylinks.paths import resolve
-from citylinks.tables import export_csv, write_stage_table
+from citylinks.tables import FrameBuilder, export_csv, write_stage_table
 
 NBSP = "\u00a0"
 
@@ -523,14 +523,18 @@ def load_articles(
                 store.replace(aid, page)
     cache.close()
 
-    audit_rows = []
+    del todo, keys  # every row is in `rows`; the file keys were for the cache
+    columns = [c for c in ARTICLE_COLUMNS if c != "text"]
+    table = FrameBuilder(columns, finish=_article_types)
+    audit = FrameBuilder(AUDIT_COLUMNS)
     first_by_story: dict[str, str] = {}
     # Earlier stories by (title, date); shingles are computed only once a title and date repeat.
     by_title: dict[tuple[str, str], list[tuple[str, int]]] = {}  # -> [(article id, text slot)]
-    for row in rows:
-        # Each page is let go once its row is made: the row keeps all that later stages need.
+    for number, row in enumerate(rows):
+        rows[number] = None  # each row and page is let go once the table has them
         page = store.pop(row["article_id"])
         if page is None:
+            table.append(row)
             continue
         row.update(
             title=page.title,
@@ -557,7 +561,7 @@ def load_articles(
                 warnings = [w for w in warnings if "date" not in w]
             row["overridden"] = ";".join(changed)
         for zone, reason, line in page.removed:
-            audit_rows.append((row["article_id"], row["file"], zone, reason, line))
+            audit.append((row["article_id"], row["file"], zone, reason, line))
         if not page.has_body:
             row.update(
                 status="quarantined",
@@ -600,6 +604,7 @@ def load_articles(
         if row["status"] == "ok" and not row.get("published"):
             warnings.append("left out of time charts: no publish date")
         row["warnings"] = "; ".join(dict.fromkeys(warnings))
+        table.append(row)
     for file in overrides:
         notes.append(f"metadata.csv names '{file}', which is not in the corpus; row ignored")
     if furniture:
@@ -608,17 +613,22 @@ def load_articles(
             "stories were removed as page furniture"
         )
 
-    columns = [c for c in ARTICLE_COLUMNS if c != "text"]
-    articles = pd.DataFrame(rows).reindex(columns=columns)
-    for column in columns:
-        if column in ("words", "bytes"):
-            articles[column] = articles[column].fillna(0).astype("int64")
-        else:
-            articles[column] = articles[column].astype(object).fillna("").astype(str)
+    articles = table.frame()
     articles["text"] = store.text_column(articles.index)
-    articles = articles[ARTICLE_COLUMNS]
-    audit = pd.DataFrame(audit_rows, columns=["article_id", "file", "zone", "reason", "line"])
-    return Corpus(articles, audit, notes)
+    return Corpus(articles[ARTICLE_COLUMNS], audit.frame(), notes)
+
+
+AUDIT_COLUMNS = ["article_id", "file", "zone", "reason", "line"]
+
+
+def _article_types(part: pd.DataFrame) -> pd.DataFrame:
+    # Counts as integers, every other field as text ("" when a file gave none).
+    for column in part.columns:
+        if column in ("words", "bytes"):
+            part[column] = part[column].fillna(0).astype("int64")
+        else:
+            part[column] = part[column].astype(object).fillna("").astype(str)
+    return part
 
 
 @dataclass
@@ -645,7 +655,8 @@ class _PageStore:
         self._pending: list[str] = []
         self._size = 0
         self._pages: dict[str, _KeptPage] = {}
-        self._redone: dict[int, str] = {}  # slot -> text of a page cleaned again
+        self._redone: dict[int, str] = {}  # slot -> text of a page cleaned again, in one slice
+        self._open_slice = -1  # the slice those slots are in
         self._stories: set[str] = set()
         self._keys = array("Q")  # every page's line keys, one after another
         self._owner = array("q")  # the page number of each key
@@ -669,10 +680,30 @@ class _PageStore:
         self._pages[article_id] = self._slim(page, slot)
 
     def replace(self, article_id: str, page: CleanedPage) -> None:
-        """Put a page cleaned again in place of the first cleaning."""
+        """Put a page cleaned again in place of the first cleaning (pages come in corpus order)."""
         slot = self._pages[article_id].slot
-        self._redone[slot] = page.text
+        chunk, offset = divmod(slot, self.SLICE)
+        if chunk >= len(self._chunks):
+            self._pending[offset] = page.text
+        else:
+            # A slice is rebuilt once, when the pages cleaned again move past it.
+            if chunk != self._open_slice:
+                self._patch()
+            self._open_slice = chunk
+            self._redone[slot] = page.text
         self._pages[article_id] = self._slim(page, slot)
+
+    def _patch(self) -> None:
+        import pyarrow as pa
+
+        if not self._redone:
+            return
+        number = self._open_slice
+        values = self._chunks[number].to_pylist()
+        for slot, text in self._redone.items():
+            values[slot - number * self.SLICE] = text
+        self._chunks[number] = pa.array(values, pa.large_string())
+        self._redone = {}
 
     def find_furniture(self, *, min_articles: int) -> frozenset[int]:
         """Return the keys of the lines that repeat in at least `min_articles` distinct stories."""
@@ -713,15 +744,8 @@ class _PageStore:
         import pyarrow as pa
 
         self._flush()
+        self._patch()
         chunks = self._chunks
-        if self._redone:
-            # Only the slices holding a page cleaned again are rebuilt.
-            chunks = list(chunks)
-            for number in sorted({slot // self.SLICE for slot in self._redone}):
-                values = chunks[number].to_pylist()
-                for offset in range(len(values)):
-                    values[offset] = self._redone.get(number * self.SLICE + offset, values[offset])
-                chunks[number] = pa.array(values, pa.large_string())
         texts = pa.chunked_array(chunks, pa.large_string())
         return pd.Series(texts, index=index, dtype="str")
 

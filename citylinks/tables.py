@@ -109,18 +109,40 @@ def read_articles(work_dir: str | Path) -> pd.DataFrame:
     return articles
 
 
+class FrameBuilder:
+    """A table built from records (dicts or tuples) a batch at a time: a large table never
+    exists as Python objects all at once. `finish` (optional) sets each batch's types."""
+
+    def __init__(self, columns: list[str], *, batch: int = 20_000, finish=None):
+        self.columns, self.batch, self.finish = columns, batch, finish
+        self.parts: list[pd.DataFrame] = []
+        self.pending: list = []
+
+    def append(self, record) -> None:
+        """Add one record."""
+        self.pending.append(record)
+        if len(self.pending) >= self.batch:
+            self._flush()
+
+    def frame(self) -> pd.DataFrame:
+        """Return the table of every record added, in order."""
+        if self.pending or not self.parts:
+            self._flush()
+        parts, self.parts = self.parts, []
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+    def _flush(self) -> None:
+        part = pd.DataFrame(self.pending, columns=self.columns)
+        self.pending = []
+        self.parts.append(self.finish(part) if self.finish else part)
+
+
 def records_to_frame(records, columns: list[str], *, batch: int = 20_000) -> pd.DataFrame:
-    """Build a table from dict records a batch at a time: a large table never exists as Python
-    dicts all at once."""
-    parts, pending = [], []
+    """Build a table from records (dicts or tuples), a batch at a time (see `FrameBuilder`)."""
+    builder = FrameBuilder(columns, batch=batch)
     for record in records:
-        pending.append(record)
-        if len(pending) >= batch:
-            parts.append(pd.DataFrame(pending, columns=columns))
-            pending = []
-    if pending or not parts:
-        parts.append(pd.DataFrame(pending, columns=columns))
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        builder.append(record)
+    return builder.frame()
 
 
 def stage_path(work_dir: str | Path, name: str) -> Path:
