@@ -1499,16 +1499,19 @@ def extract_engagements(
     counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
     if counterparts.empty:
         return pd.DataFrame(columns=ENGAGEMENT_COLUMNS)
-    by_article: dict[str, list[dict]] = defaultdict(list)
-    for record in counterparts.to_dict("records"):
-        by_article[str(record["article_id"])].append(record)
+    # Each article's counterparts as row numbers into columns of the fields engagements read:
+    # a large corpus has hundreds of thousands, too many to hold as dicts.
+    fields = [c for c in _ENGAGE_FIELDS if c in counterparts]
+    values = {c: counterparts[c].tolist() for c in fields}
+    by_article = counterparts.groupby(counterparts["article_id"].astype(str), sort=False).indices
     keep = analysed_mask(articles) & articles["article_id"].astype(str).isin(by_article)
     columns = _text_columns(articles, keep, ("article_id", "published", "title", "standfirst"))
     abbreviations = learned_abbreviations(splitter)
 
     def jobs():
         for i, text in enumerate(iter_texts(articles, keep=keep)):
-            records = by_article[columns["article_id"][i]]
+            rows = by_article[columns["article_id"][i]].tolist()
+            records = [{c: values[c][r] for c in fields} for r in rows]
             args = (
                 text,
                 records,
@@ -1533,6 +1536,20 @@ def extract_engagements(
     table = records_to_frame((row for rows in found for row in rows), ENGAGEMENT_COLUMNS)
     cache.close()
     return table.astype({"primary": "bool"})
+
+
+# The fields of a partner_mentions row that engage_article reads.
+_ENGAGE_FIELDS = [
+    "article_id",
+    "partner",
+    "kind",
+    "country",
+    "country_name",
+    "parent",
+    "count",
+    "primary",
+    "spans",
+]
 
 
 def _spans(value: str) -> list[tuple[int, int]]:
