@@ -61,8 +61,7 @@ def locate_home(home: str, country: str) -> tuple[float, float]:
 def plot_partner_map(
     partner_mentions: pd.DataFrame,
     *,
-    home_lat: float | None = None,
-    home_lon: float | None = None,
+    home_at: tuple[float, float] | None = None,
     home_name: str = "Hanoi",
     home_country: str = "VN",
     labels: int = 12,
@@ -70,8 +69,8 @@ def plot_partner_map(
 ) -> Chart:
     """Draw the home city and its partners at their longitude and latitude, with a line to each
     partner as wide as the number of articles in which it is a counterpart."""
-    if home_lat is None or home_lon is None:
-        home_lat, home_lon = locate_home(home_name, home_country)
+    # The gazetteer knows where home is (`gazetteer.home_location`); else GeoNames is read.
+    home_lat, home_lon = home_at if home_at is not None else locate_home(home_name, home_country)
     title = f"{home_name} and its partners"
     data = summarise_partners(partner_mentions)
     data[["lat", "lon"]] = data[["lat", "lon"]].apply(pd.to_numeric, errors="coerce")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -19,6 +20,31 @@ def _read(work: Path, name: str, *, skip: tuple[str, ...] = ()) -> pd.DataFrame 
         return None
     columns = [c for c in pq.read_schema(path).names if c not in skip]
     return pd.read_parquet(path, columns=columns)
+
+
+_CHART_ID = re.compile(r'<figure class="cl-chart" id="chart-([^"]+)"')
+
+
+def shown_charts(work: Path) -> dict[str, str]:
+    """Return the HTML of each chart the executed stage notebooks showed, by chart name: the
+    overview shows the same figures without drawing them again."""
+    import nbformat
+
+    found: dict[str, str] = {}
+    for path in sorted((work / "executed").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                markup = output.get("data", {}).get("text/html", "")
+                markup = "".join(markup) if isinstance(markup, list) else markup
+                match = _CHART_ID.match(markup)
+                if match:
+                    found[match.group(1)] = markup
+    return found
+
+
+def _chart(charts: dict[str, str], name: str, draw, out: Path) -> str:
+    # The notebook's figure when it showed one of this name; else drawn here.
+    return charts.get(name) or publish_chart(draw(), out_dir=out)
 
 
 def corpus_summary(articles: pd.DataFrame) -> dict[str, object]:
@@ -54,7 +80,9 @@ def data_quality(articles: pd.DataFrame, notes: list[str]) -> dict[str, list[str
     return groups
 
 
-def sector_section(work: Path, out: Path, *, top: int) -> dict | None:
+def sector_section(
+    work: Path, out: Path, *, top: int, charts: dict[str, str] | None = None
+) -> dict | None:
     """Return the overview's sector findings: top sectors and how the leading ones move."""
     from citylinks.sectors import plot_sector_totals, plot_sector_trends
 
@@ -77,8 +105,15 @@ def sector_section(work: Path, out: Path, *, top: int) -> dict | None:
         "title": "Sectors: what Hanoi cooperates on",
         "text": text,
         "blocks": [
-            publish_chart(plot_sector_totals(mentions, top=top), out_dir=out),
-            publish_chart(plot_sector_trends(trends, top=min(top, 6)), out_dir=out),
+            _chart(
+                charts or {}, "sector_totals", lambda: plot_sector_totals(mentions, top=top), out
+            ),
+            _chart(
+                charts or {},
+                "sector_trends",
+                lambda: plot_sector_trends(trends, top=min(top, 6)),
+                out,
+            ),
         ],
         "link": "02-sector-mentions.html",
         "link_text": "All sectors, the heatmap and the sentence behind every count",
@@ -86,7 +121,14 @@ def sector_section(work: Path, out: Path, *, top: int) -> dict | None:
 
 
 def partner_section(
-    work: Path, out: Path, *, level: str, top: int, home: str, country: str
+    work: Path,
+    out: Path,
+    *,
+    level: str,
+    top: int,
+    home: str,
+    country: str,
+    charts: dict[str, str] | None = None,
 ) -> dict | None:
     """Return the overview's partner findings: main partners, a map and the latest engagements."""
     from citylinks.maps import plot_partner_engagements, plot_partner_map
@@ -121,9 +163,17 @@ def partner_section(
         "title": f"Partners: who {home} engages with",
         "text": text,
         "blocks": [
-            publish_chart(plot_partner_engagements(rolled, top=top, level=level), out_dir=out),
-            publish_chart(
-                plot_partner_map(rolled, home_name=home, home_country=country), out_dir=out
+            _chart(
+                charts or {},
+                "partners",
+                lambda: plot_partner_engagements(rolled, top=top, level=level),
+                out,
+            ),
+            _chart(
+                charts or {},
+                "partner_map",
+                lambda: plot_partner_map(rolled, home_name=home, home_country=country),
+                out,
             ),
         ],
         "after": "<h3>Latest engagements</h3>"
@@ -162,8 +212,9 @@ def write_overview(
     notes_table = _read(work, "corpus_notes")
     notes = list(notes_table.note) if notes_table is not None else []
     params = info.get("parameters", {})
+    charts = shown_charts(work)
     sections = [
-        sector_section(work, out, top=params.get("top_sectors", 8)),
+        sector_section(work, out, top=params.get("top_sectors", 8), charts=charts),
         partner_section(
             work,
             out,
@@ -171,6 +222,7 @@ def write_overview(
             top=params.get("top_partners", 12),
             home=params.get("home_city", "Hanoi"),
             country=params.get("home_country", "VN"),
+            charts=charts,
         ),
     ]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)

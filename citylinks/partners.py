@@ -155,6 +155,7 @@ class Gazetteer:
     home_country: str
     source: str
     fingerprint: str
+    home_location: tuple[float, float] | None = None  # (lat, lon) of the home city, for maps
     automaton: ahocorasick.Automaton | None = field(default=None, repr=False)
     _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
@@ -368,6 +369,7 @@ def load_gazetteer(
         str(path),
         fingerprint,
     )
+    gazetteer.home_location = world.points.get((home, home_country))
     if cache_file is not None:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -534,6 +536,7 @@ class _World:
     subdivisions: list[tuple[Place, list[str], str]]  # with the English word for its type
     cities: list[tuple[Place, list[str]]]
     home_names: dict[str, set[str]]  # country code -> its small and large place names (folded)
+    points: dict[tuple[str, str], tuple[float, float]]  # (name, country) -> largest such city
 
 
 @lru_cache(maxsize=4)
@@ -549,9 +552,15 @@ def _world_places(min_population: int) -> _World:
     capital_names = {code: info.get("capital", "") for code, info in geo_countries.items()}
     home_names: dict[str, set[str]] = defaultdict(set)
     city_places = []
+    points: dict[tuple[str, str], tuple[float, float]] = {}
+    sizes: dict[tuple[str, str], int] = {}
     for city in cities.values():
         code = city["countrycode"]
         home_names[code].add(fold(city["name"]))
+        where = (city["name"], code)
+        if city["population"] > sizes.get(where, -1):
+            sizes[where] = city["population"]
+            points[where] = (float(city["latitude"]), float(city["longitude"]))
         is_capital = city["name"] == capital_names.get(code)
         if is_capital:
             capitals.setdefault(code, (city["latitude"], city["longitude"]))
@@ -636,7 +645,13 @@ def _world_places(min_population: int) -> _World:
             )
         )
     return _World(
-        _package_versions(), country_names, countries, subdivisions, city_places, dict(home_names)
+        _package_versions(),
+        country_names,
+        countries,
+        subdivisions,
+        city_places,
+        dict(home_names),
+        points,
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from citylinks.maps import plot_engagement_timeline, plot_partner_map, summarise_partners
 
-HANOI = {"home_lat": 21.028, "home_lon": 105.834}
+HANOI = {"home_at": (21.028, 105.834)}
 
 
 def mention(article_id, partner, kind, lat, lon, role="counterpart", count=2):

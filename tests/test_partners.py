@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from citylinks.errors import ConfigError
+from citylinks.maps import locate_home
 from citylinks.partners import (
     find_event_date,
     find_place_mentions,
@@ -174,6 +175,26 @@ def test_home_is_a_parameter():
     found = find_place_mentions("Seoul, Busan and Hanoi met in Tokyo.", seoul)
     assert [m.name for m in found] == ["Hanoi", "Tokyo"]
     assert found[0].curated is False  # Hanoi comes from the package list
+    lat, lon = seoul.home_location
+    assert lat == pytest.approx(37.57, abs=0.1) and lon == pytest.approx(126.98, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    ("home", "country", "expected"),
+    [
+        ("Hanoi", "VN", (21.03, 105.84)),
+        ("Paris", "FR", (48.85, 2.35)),
+        ("Paris", "US", (33.66, -95.56)),  # the largest Paris in that country: Paris, Texas
+        ("Xyzzy", "VN", None),  # no such city: the map falls back to its default
+    ],
+)
+def test_the_gazetteer_knows_where_home_is(home, country, expected):
+    found = load_gazetteer(DEFAULT_GAZETTEER, home=home, home_country=country).home_location
+    if expected is None:
+        assert found is None
+    else:
+        assert found == pytest.approx(expected, abs=0.05)
+        assert found == pytest.approx(locate_home(home, country), abs=1e-6)
 
 
 def test_gazetteer_pickles_and_caches(gaz, tmp_path):
@@ -184,6 +205,7 @@ def test_gazetteer_pickles_and_caches(gaz, tmp_path):
     assert list(tmp_path.glob("gazetteer-*.pickle"))
     cached = load_gazetteer(DEFAULT_GAZETTEER, cache_dir=tmp_path)
     assert cached.fingerprint == first.fingerprint == gaz.fingerprint
+    assert cached.home_location == first.home_location == gaz.home_location
     assert find_place_mentions(text, cached) == find_place_mentions(text, gaz)
     other = load_gazetteer(DEFAULT_GAZETTEER, home="Seoul", home_country="KR")
     assert other.fingerprint != gaz.fingerprint
