@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 
 import pandas as pd
@@ -181,6 +183,32 @@ def test_overview_page_has_findings_and_quality_box(finished_run):
     assert "empty.txt: empty file" in index
     assert "Gyeonggi" in index and "Latest engagements" in index
     assert index.count('<figure class="cl-chart"') >= 4
+
+
+@pytest.mark.parametrize(
+    ("chart", "report"),
+    [
+        ("sector_totals", "02-sector-mentions.html"),
+        ("sector_trends", "02-sector-mentions.html"),
+        ("partners", "03-partner-engagement.html"),
+        ("partner_map", "03-partner-engagement.html"),
+    ],
+)
+def test_overview_shows_the_figures_the_reports_show(finished_run, chart, report):
+    out = finished_run["base"] / "out"
+    pattern = re.compile(rf'<figure class="cl-chart" id="chart-{chart}">.*?</figure>', re.S)
+    in_overview = pattern.findall((out / "index.html").read_text(encoding="utf-8"))
+    in_report = pattern.findall((out / report).read_text(encoding="utf-8"))
+    assert len(in_overview) == 1 and len(in_report) == 1
+
+    def parts(figure: str) -> tuple[str, str, str]:
+        # The report's copy went through nbconvert, which may order and escape attributes anew.
+        picture = re.search(r'src="(data:image/png;base64,[^"]+)"', figure).group(1)
+        alt = re.search(r'alt="([^"]*)"', figure).group(1)
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S).group(1)
+        return picture, html.unescape(alt), html.unescape(caption)
+
+    assert parts(in_overview[0]) == parts(in_report[0])  # the same picture, text and CSV link
 
 
 @pytest.fixture(scope="module")
