@@ -373,13 +373,20 @@ def _whole_word_hits(s: str, automaton) -> list[tuple[int, int, str | None, str]
 def _match(s: str, automaton) -> list[Mention] | None:
     # Whole-word hits of s, leftmost-longest and non-overlapping (excludes included, with sector
     # None); None when s holds a sequence that only the full normalisation handles.
+    chosen, trouble = _match_from(s, automaton, 0)
+    return None if trouble >= 0 else chosen
+
+
+def _match_from(s: str, automaton, pos: int) -> tuple[list[Mention], int]:
+    # As _match, from `pos` on; stops at the first sequence that only the full normalisation
+    # handles and returns its position with what was chosen so far (-1 when there is none).
     isalnum = str.isalnum
     n = len(s)
     chosen: list[Mention] = []
     last_end = 0
-    for end, value in automaton.iter(s):
+    for end, value in automaton.iter(s, pos):
         if value is None:
-            return None
+            return chosen, end
         start = end - value[0] + 1
         if start and isalnum(s[start - 1]):
             continue
@@ -397,7 +404,43 @@ def _match(s: str, automaton) -> list[Mention] | None:
             del chosen[i:]
         chosen.append(_new(Mention, (value[1], value[2], start, end)))
         last_end = end
+    return chosen, -1
+
+
+def _match_normalised(low: str, automaton, offset: int = 0) -> list[Mention]:
+    # Match the fully normalised form of `low`; offsets are those of `low`, plus `offset`.
+    norm, marks, shifts = _full_form(low)
+    chosen = _match(norm, automaton) or []
+    if marks or offset:
+        chosen = [
+            m._replace(
+                start=offset + _to_original(m.start, marks, shifts),
+                end=offset + _to_original(m.end - 1, marks, shifts) + 1,
+            )
+            for m in chosen
+        ]
     return chosen
+
+
+def _match_by_paragraph(low: str, automaton) -> list[Mention]:
+    # The fast route over the whole text; a paragraph with a sequence only the full
+    # normalisation handles (a no-break space, " - ") is normalised and matched alone, as no
+    # phrase crosses a paragraph break.
+    found: list[Mention] = []
+    pos, n = 0, len(low)
+    while pos < n:
+        chosen, trouble = _match_from(low, automaton, pos)
+        if trouble < 0:
+            found += chosen
+            break
+        head = low.rfind("\n\n", 0, trouble)
+        head = pos if head < pos else head + 2
+        tail = low.find("\n\n", trouble)
+        tail = n if tail < 0 else tail
+        found += [m for m in chosen if m.end <= head]
+        found += _match_normalised(low[head:tail], automaton, head)
+        pos = tail
+    return found
 
 
 def find_sector_mentions(
@@ -409,18 +452,10 @@ def find_sector_mentions(
     matcher), to save lowercasing twice; offsets are always those of `text`.
     """
     low = lowered if lowered is not None and len(lowered) == len(text) else _lower(text)
-    chosen = None if _has_rare(low) else _match(low, lexicon.automaton)
-    if chosen is None:
-        norm, marks, shifts = _full_form(low)
-        chosen = _match(norm, lexicon.automaton) or []
-        if marks:
-            chosen = [
-                m._replace(
-                    start=_to_original(m.start, marks, shifts),
-                    end=_to_original(m.end - 1, marks, shifts) + 1,
-                )
-                for m in chosen
-            ]
+    if _has_rare(low):
+        chosen = _match_normalised(low, lexicon.automaton)
+    else:
+        chosen = _match_by_paragraph(low, lexicon.automaton)
     # An exclude phrase (sector None) takes its words and counts for nothing.
     if lexicon.has_excludes:
         return [m for m in chosen if m.sector is not None]

@@ -691,3 +691,30 @@ def test_charts_say_what_they_show():
         assert not chart.data.empty
     heat = plot_sector_heatmap(trends, top=5)
     assert "single article" in heat.caption and "(n=1)" in " ".join(map(str, heat.data.columns))
+
+
+# A paragraph that only the full normalisation reads (a no-break space, " - ", a double space)
+# is normalised on its own: the mentions must be those of normalising the whole text.
+PARAGRAPH_TEXTS = [
+    "Clean energy talks.\n\nSmart\u00a0city plans and urban - rail.\n\nEducation and health care.",
+    "Urban  rail and clean  energy\n\nvocational training",
+    "a\n\nb - c\n\nclean -\nenergy\n\nrenewable energy\n\n\nsmart \u00a0city",
+    "\u00a0Photo caption about wastewater treatment.\n\nThe metro line opens.\n\n\u00a0Another - photo.",
+    "Air pollution\n \nclean energy\n\n  public transport  \n\nhealth care\u00a0",
+    "No sector word here.\n\nNor\u00a0here - at all.",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"), list(zip(PARAGRAPH_TEXTS, [5, 3, 3, 2, 4, 0], strict=True))
+)
+def test_normalising_one_paragraph_finds_what_normalising_all_finds(lexicon, text, count):
+    from citylinks.sectors import _match_normalised
+
+    low = text.lower()
+    expected = [m for m in _match_normalised(low, lexicon.automaton) if m.sector is not None]
+    found = find_sector_mentions(text, lexicon)
+    assert found == expected
+    assert len(found) == count
+    for m in found:  # offsets point into the text as given
+        assert normalise_term(text[m.start : m.end]) == normalise_term(m.term)
