@@ -1553,17 +1553,9 @@ def extract_engagements(
     return table.astype({"primary": "bool"})
 
 
-# The fields of a partner_mentions row that engage_article reads.
+# The fields of a partner_mentions row that engage_article reads: all but these.
 _ENGAGE_FIELDS = [
-    "article_id",
-    "partner",
-    "kind",
-    "country",
-    "country_name",
-    "parent",
-    "count",
-    "primary",
-    "spans",
+    c for c in PARTNER_COLUMNS if c not in {"published", "role", "curated", "lat", "lon"}
 ]
 
 
