@@ -745,8 +745,7 @@ class _PageStore:
 
         self._flush()
         self._patch()
-        chunks = self._chunks
-        texts = pa.chunked_array(chunks, pa.large_string())
+        texts = pa.chunked_array(self._chunks, pa.large_string())
         return pd.Series(texts, index=index, dtype="str")
 
     def _slim(self, page: CleanedPage, slot: int) -> _KeptPage:

@@ -86,6 +86,7 @@ def sector_section(
     """Return the overview's sector findings: top sectors and how the leading ones move."""
     from citylinks.sectors import plot_sector_totals, plot_sector_trends
 
+    charts = charts or {}
     mentions, trends = _read(work, "sector_mentions"), _read(work, "sector_trends")
     if mentions is None or trends is None:
         return None
@@ -105,11 +106,9 @@ def sector_section(
         "title": "Sectors: what Hanoi cooperates on",
         "text": text,
         "blocks": [
+            _chart(charts, "sector_totals", lambda: plot_sector_totals(mentions, top=top), out),
             _chart(
-                charts or {}, "sector_totals", lambda: plot_sector_totals(mentions, top=top), out
-            ),
-            _chart(
-                charts or {},
+                charts,
                 "sector_trends",
                 lambda: plot_sector_trends(trends, top=min(top, 6)),
                 out,
@@ -135,6 +134,7 @@ def partner_section(
     from citylinks.partners import roll_up
     from citylinks.report import table_html
 
+    charts = charts or {}
     mentions, engagements = _read(work, "partner_mentions"), _read(work, "engagements")
     if mentions is None or engagements is None:
         return None
@@ -164,13 +164,13 @@ def partner_section(
         "text": text,
         "blocks": [
             _chart(
-                charts or {},
+                charts,
                 "partners",
                 lambda: plot_partner_engagements(rolled, top=top, level=level),
                 out,
             ),
             _chart(
-                charts or {},
+                charts,
                 "partner_map",
                 lambda: plot_partner_map(rolled, home_name=home, home_country=country),
                 out,
