@@ -1384,23 +1384,26 @@ def match_partners(
             raise ValueError("scans must hold one result per analysed article")
     # The corpus-wide common-word rule needs every scan before any role is judged, so the scans
     # are kept until then, compactly: a large corpus names millions of places.
-    words, names = _WordUses(), {}
-    packed = [_pack_mentions(words.count(scan), names) for scan in found]
+    words, place_names = _WordUses(), {}
+    packed = []
+    for scan in found:
+        words.count(scan)
+        packed.append(_pack_mentions(scan.mentions, place_names))
     if cache is not None:
         cache.close()
     rejected = words.common_places()
     where = [i for i, (names, _spans, _flags) in enumerate(packed) if set(names) - rejected]
+    wanted = set(where)
 
     def jobs():
         # The texts are read again, a slice at a time, rather than all held since the scan.
         for i, text in enumerate(iter_texts(articles, keep=keep)):
-            names = packed[i][0]
-            if set(names) - rejected:
+            if i in wanted:
                 mentions = _unpack_mentions(packed[i], text)
                 named = [m for m in mentions if m.name not in rejected]
                 title, standfirst = columns["title"][i], columns["standfirst"][i]
                 # The corpus-wide common-word rule enters the key only through what it removed.
-                dropped = sorted(set(names) & rejected)
+                dropped = sorted(set(packed[i][0]) & rejected)
                 key = content_key(text, title, standfirst, *dropped)
                 yield key, (text, named, title, standfirst)
 
@@ -1432,14 +1435,13 @@ class _WordUses:
         self.lower: Counter = Counter()
         self.upper: Counter = Counter()
 
-    def count(self, scan: PlaceScan) -> tuple[PlaceMention, ...]:
-        """Count one article's uses; return its mentions."""
+    def count(self, scan: PlaceScan) -> None:
+        """Count one article's uses."""
         for name, n in scan.lowercase:
             self.lower[name] += n
         for m in scan.mentions:
             if not m.curated:
                 self.upper[m.name] += 1
-        return scan.mentions
 
     def common_places(self) -> set[str]:
         """Package places whose name the corpus uses at least as often as a lowercase word as
