@@ -141,26 +141,45 @@ def map_articles(
     """
     pool = _Pool(workers or os.cpu_count() or 1, shared)
     try:
-        batch: list[tuple[str | None, tuple]] = []
-        for job in jobs:
-            batch.append(job)
-            if len(batch) >= BATCH:
-                yield from _run_batch(function, batch, cache, pool, total)
-                batch = []
-        if batch:
-            yield from _run_batch(function, batch, cache, pool, total)
+        # One batch is computed while the next is gathered and looked up, and while the caller
+        # works on the one before: the workers are not left idle between batches.
+        running = None
+        for batch in _batches(jobs):
+            started = _start_batch(function, batch, cache, pool, total)
+            if running is not None:
+                yield from _finish_batch(running, cache)
+            running = started
+        if running is not None:
+            yield from _finish_batch(running, cache)
     finally:
         pool.shutdown()
 
 
-def _run_batch(function, batch, cache, pool: _Pool, total: int) -> Iterator[object]:
+def _batches(jobs: Iterable) -> Iterator[list]:
+    batch: list = []
+    for job in jobs:
+        batch.append(job)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _start_batch(function, batch, cache, pool: _Pool, total: int):
     keys = [key for key, _ in batch]
     found = cache.get_many([k for k in keys if k is not None]) if cache is not None else {}
     todo = [i for i, key in enumerate(keys) if key is None or key not in found]
     if cache is not None:
         cache.hits += len(batch) - len(todo)
         cache.misses += len(todo)
-    computed = dict(zip(todo, pool.map(function, [batch[i][1] for i in todo], total), strict=True))
+    results = pool.submit(function, [batch[i][1] for i in todo], total)
+    return keys, found, todo, results
+
+
+def _finish_batch(running, cache) -> Iterator[object]:
+    keys, found, todo, results = running
+    computed = dict(zip(todo, results, strict=True))
     if cache is not None:
         cache.put_many({keys[i]: v for i, v in computed.items() if keys[i] is not None})
     for i, key in enumerate(keys):
@@ -174,11 +193,12 @@ class _Pool:
         self.count, self.shared = count, shared
         self.executor = None
 
-    def map(self, function, args_list: list[tuple], total: int):
+    def submit(self, function, args_list: list[tuple], total: int) -> Iterator[object]:
+        """Start computing (in the workers) or plan to (here); results come in order."""
         if not args_list:
-            return []
+            return iter(())
         if self.count <= 1 or len(args_list) < 2 or max(total, len(args_list)) < PARALLEL_MIN_JOBS:
-            return [function(self.shared, *args) for args in args_list]
+            return (function(self.shared, *args) for args in args_list)
         if self.executor is None:
             self.executor = _start_pool(self.count, self.shared)
         chunk = max(1, min(64, len(args_list) // (self.count * 4)))

@@ -1329,11 +1329,14 @@ def _text_columns(articles: pd.DataFrame, keep: pd.Series, names) -> dict[str, l
     }
 
 
-def _scan_in(shared: dict, text: str) -> PlaceScan:
-    return scan_places(text, shared["gazetteer"])
+def _scan_in(shared: dict, text: str) -> tuple:
+    return _pack_scan(scan_places(text, shared["gazetteer"]))
 
 
-def _assess_in(shared: dict, text: str, mentions, title: str, standfirst: str) -> list:
+def _assess_in(shared: dict, text: str, packed, dropped, title: str, standfirst: str) -> list:
+    # The mentions travel packed and are unpacked here, in the worker, less the places the
+    # corpus-wide common-word rule dropped.
+    mentions = [m for m in _unpack_mentions(packed, text) if m.name not in dropped]
     return assess_article_partners(
         text,
         mentions,
@@ -1379,16 +1382,16 @@ def match_partners(
             total=n,
         )
     else:
-        cache, found = None, scans
+        cache, found = None, map(_pack_scan, scans)
         if len(scans) != n:
             raise ValueError("scans must hold one result per analysed article")
     # The corpus-wide common-word rule needs every scan before any role is judged, so the scans
-    # are kept until then, compactly: a large corpus names millions of places.
+    # are kept until then, packed: a large corpus names millions of places.
     words, place_names = _WordUses(), {}
     packed = []
-    for scan in found:
-        words.count(scan)
-        packed.append(_pack_mentions(scan.mentions, place_names))
+    for names, spans, flags, lowercase in found:
+        words.count(names, flags, lowercase)
+        packed.append((tuple(place_names.setdefault(x, x) for x in names), spans, flags))
     if cache is not None:
         cache.close()
     rejected = words.common_places()
@@ -1399,13 +1402,11 @@ def match_partners(
         # The texts are read again, a slice at a time, rather than all held since the scan.
         for i, text in enumerate(iter_texts(articles, keep=keep)):
             if i in wanted:
-                mentions = _unpack_mentions(packed[i], text)
-                named = [m for m in mentions if m.name not in rejected]
                 title, standfirst = columns["title"][i], columns["standfirst"][i]
                 # The corpus-wide common-word rule enters the key only through what it removed.
-                dropped = sorted(set(packed[i][0]) & rejected)
+                dropped = tuple(sorted(set(packed[i][0]) & rejected))
                 key = content_key(text, title, standfirst, *dropped)
-                yield key, (text, named, title, standfirst)
+                yield key, (text, packed[i], dropped, title, standfirst)
 
     config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}"
     cache = ResultCache(cache_dir, "partner-roles", config=config)
@@ -1435,13 +1436,13 @@ class _WordUses:
         self.lower: Counter = Counter()
         self.upper: Counter = Counter()
 
-    def count(self, scan: PlaceScan) -> None:
-        """Count one article's uses."""
-        for name, n in scan.lowercase:
+    def count(self, names: tuple[str, ...], flags: bytes, lowercase) -> None:
+        """Count one article's uses, from its packed scan."""
+        for name, n in lowercase:
             self.lower[name] += n
-        for m in scan.mentions:
-            if not m.curated:
-                self.upper[m.name] += 1
+        for name, flag in zip(names, flags, strict=True):
+            if not flag & 1:  # a package place, not a curated one
+                self.upper[name] += 1
 
     def common_places(self) -> set[str]:
         """Package places whose name the corpus uses at least as often as a lowercase word as
@@ -1450,22 +1451,21 @@ class _WordUses:
         return {name for name, n in self.lower.items() if upper.get(name, 0) and n >= upper[name]}
 
 
-def _pack_mentions(mentions, names: dict[str, str]) -> tuple[tuple[str, ...], array, bytes]:
-    # Names (one string each, shared through `names`), offsets in one array, and flags: the
-    # surface is the text between the offsets, so it is not kept.
-    spans = array("q")
-    for m in mentions:
-        spans.append(m.start)
-        spans.append(m.end)
+def _pack_scan(scan: PlaceScan) -> tuple[tuple[str, ...], bytes, bytes, tuple]:
+    # Names, offsets in one array's bytes, flags, and the lowercase uses: cheap to send between
+    # processes, to cache and to keep. The surface is the text between the offsets.
+    mentions = scan.mentions
+    spans = array("q", [x for m in mentions for x in (m.start, m.end)])
     flags = bytes(m.curated | (m.qualifier << 1) for m in mentions)
-    return tuple(names.setdefault(m.name, m.name) for m in mentions), spans, flags
+    return tuple(m.name for m in mentions), spans.tobytes(), flags, scan.lowercase
 
 
 def _unpack_mentions(packed, text: str) -> list[PlaceMention]:
-    names, spans, flags = packed
+    names, spans, flags = packed[:3]
+    offsets = array("q", spans)
     return [
         PlaceMention(name, s, e, text[s:e], bool(f & 1), bool(f & 2))
-        for name, s, e, f in zip(names, spans[::2], spans[1::2], flags, strict=True)
+        for name, s, e, f in zip(names, offsets[::2], offsets[1::2], flags, strict=True)
     ]
 
 
