@@ -15,7 +15,7 @@ import pandas as pd
 from citylinks.cache import ResultCache, content_key, map_articles
 from citylinks.dates import is_date_line, parse_iso_date
 from citylinks.paths import resolve
-from citylinks.tables import FrameBuilder, export_csv, write_stage_table
+from citylinks.tables import STAMP, FrameBuilder, export_csv, stamp_articles, write_stage_table
 
 NBSP = "\u00a0"
 
@@ -626,7 +626,9 @@ def load_articles(
 
     articles = table.frame()
     articles["text"] = store.text_column(articles.index)
-    return Corpus(articles[ARTICLE_COLUMNS], audit.frame(), notes)
+    articles = articles[ARTICLE_COLUMNS]
+    articles.attrs[STAMP] = stamp_articles(articles)
+    return Corpus(articles, audit.frame(), notes)
 
 
 AUDIT_COLUMNS = ["article_id", "file", "zone", "reason", "line"]

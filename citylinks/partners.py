@@ -1485,7 +1485,7 @@ ENGAGEMENT_COLUMNS = [
 ]
 
 
-def _engage_in(shared: dict, text, records, published, title, standfirst) -> list[dict]:
+def _engage_in(shared: dict, text, records, published, title, standfirst, sectors) -> list[dict]:
     return engage_article(
         text,
         records,
@@ -1494,6 +1494,7 @@ def _engage_in(shared: dict, text, records, published, title, standfirst) -> lis
         title=title,
         standfirst=standfirst,
         abbreviations=shared["abbreviations"],
+        sectors=sectors,
     )
 
 
@@ -1502,6 +1503,7 @@ def extract_engagements(
     partner_mentions: pd.DataFrame,
     *,
     lexicon=None,
+    sector_mentions: pd.DataFrame | None = None,
     splitter=None,
     workers: int = 1,
     cache_dir: str | Path | None = None,
@@ -1509,7 +1511,10 @@ def extract_engagements(
     """Return the `engagements` table: one row per article and partner it engages with, with the
     event date, the type of engagement, the sectors discussed and the sentence that shows it.
 
-    Per-article results are kept in `cache_dir` (see `match_partners`)."""
+    `sector_mentions` (from `count_sector_mentions`) gives each article's sectors, the primary
+    partner's, without matching the lexicon again; it is used only when it was counted from
+    these articles with this lexicon. Per-article results are kept in `cache_dir` (see
+    `match_partners`)."""
     from citylinks.cache import ResultCache, content_key, map_articles
     from citylinks.tables import analysed_mask, iter_texts, records_to_frame
 
@@ -1524,20 +1529,18 @@ def extract_engagements(
     keep = analysed_mask(articles) & articles["article_id"].astype(str).isin(by_article)
     columns = _text_columns(articles, keep, ("article_id", "published", "title", "standfirst"))
     abbreviations = learned_abbreviations(splitter)
+    known = _known_sectors(sector_mentions, articles, lexicon)
 
     def jobs():
         for i, text in enumerate(iter_texts(articles, keep=keep)):
-            rows = by_article[columns["article_id"][i]].tolist()
+            article_id = columns["article_id"][i]
+            rows = by_article[article_id].tolist()
             records = [{c: values[c][r] for c in fields} for r in rows]
-            args = (
-                text,
-                records,
-                columns["published"][i],
-                columns["title"][i],
-                columns["standfirst"][i],
-            )
-            key = content_key(*args[:1], *args[2:], repr([sorted(r.items()) for r in records]))
-            yield key, args
+            published, title, standfirst = (columns[c][i] for c in PAGE_FIELDS)
+            sectors = None if known is None else known.get(article_id, "")
+            described = repr(([sorted(r.items()) for r in records], sectors))
+            key = content_key(text, published, title, standfirst, described)
+            yield key, (text, records, published, title, standfirst, sectors)
 
     lexicon_fp = getattr(lexicon, "fingerprint", "none")
     config = f"{lexicon_fp}\n{' '.join(sorted(abbreviations))}"
@@ -1553,6 +1556,25 @@ def extract_engagements(
     table = records_to_frame((row for rows in found for row in rows), ENGAGEMENT_COLUMNS)
     cache.close()
     return table.astype({"primary": "bool"})
+
+
+PAGE_FIELDS = ("published", "title", "standfirst")  # what engage_article reads besides the text
+
+
+def _known_sectors(sector_mentions, articles: pd.DataFrame, lexicon) -> dict[str, str] | None:
+    """Each article's sector labels, most mentioned first, from a `sector_mentions` table made
+    from these articles with this lexicon (None when there is none such)."""
+    from citylinks.tables import STAMP
+
+    if sector_mentions is None or lexicon is None:
+        return None
+    stamp = articles.attrs.get(STAMP)
+    made = sector_mentions.attrs
+    if not stamp or made.get(STAMP) != stamp or made.get("lexicon") != lexicon.fingerprint:
+        return None
+    sums = sector_mentions.groupby(["article_id", "label"])["count"].sum().reset_index()
+    sums = sums.sort_values(["article_id", "count", "label"], ascending=[True, False, True])
+    return sums.groupby("article_id", sort=False)["label"].agg(";".join).to_dict()
 
 
 # The fields of a partner_mentions row that engage_article reads: all but these.
@@ -1588,10 +1610,14 @@ def engage_article(
     title: str = "",
     standfirst: str = "",
     abbreviations: frozenset[str] = frozenset(),
+    sectors: str | None = None,
 ) -> list[dict]:
     """Engagements of one article from its counterpart rows of `partner_mentions`: the primary
     partner, then each other counterpart that is not a place inside or around one already taken
-    (a city's country is the same engagement, not a second one)."""
+    (a city's country is the same engagement, not a second one).
+
+    `sectors`, when known, are the article's sector labels (the primary partner's), most
+    mentioned first and ';'-joined, as the lexicon would find them in the whole text."""
     ordered = sorted(counterparts, key=lambda r: (not r["primary"], -int(r["count"])))
     chosen: list[dict] = []
     for record in ordered:
@@ -1621,11 +1647,12 @@ def engage_article(
             others = [t for t in doc.cue_types(event[0], event[1]) if t != "agreement"]
             kind = others[0] if others else "agreement"
         if lexicon is None:
-            pieces = []
+            discussed = ""
         elif primary:
-            pieces = [text]
+            discussed = sectors if sectors is not None else _sectors([text], lexicon)
         else:
             pieces = [text[s:e] for s, e, _p in dict.fromkeys(map(doc.sentence_at, positions))]
+            discussed = _sectors(pieces, lexicon)
         out.append(
             {
                 "article_id": article_id,
@@ -1637,7 +1664,7 @@ def engage_article(
                 "country_name": record.get("country_name", ""),
                 "parent": record["parent"],
                 "type": kind or "other",
-                "sectors": _sectors(pieces, lexicon),
+                "sectors": discussed,
                 "primary": primary,
                 "sentence": sentence,
             }

@@ -20,7 +20,7 @@ from citylinks.errors import ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
 from citylinks.periods import PERIODS, all_periods, assign_period, choose_period
 from citylinks.sentences import learned_abbreviations
-from citylinks.tables import analysed_mask, analysed_texts
+from citylinks.tables import STAMP, analysed_mask, analysed_texts
 
 # --- Normalisation -------------------------------------------------------------------------------
 # Terms are matched against a lowercased form of the text in which
@@ -543,7 +543,10 @@ def count_sector_mentions(
     table["count"] = table["count"].astype("int64")
     table["period"] = assign_period(table["published"], period) if len(table) else ""
     table["label"] = table["sector"].map(lexicon.labels)
-    return table[MENTION_COLUMNS].astype({c: str for c in MENTION_COLUMNS if c != "count"})
+    table = table[MENTION_COLUMNS].astype({c: str for c in MENTION_COLUMNS if c != "count"})
+    # What it was counted from, so a later stage can reuse it (`extract_engagements`).
+    table.attrs = {STAMP: articles.attrs.get(STAMP, ""), "lexicon": lexicon.fingerprint}
+    return table
 
 
 def undated_articles(articles: pd.DataFrame) -> pd.DataFrame:

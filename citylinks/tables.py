@@ -22,6 +22,7 @@ MADE_BY = {
 
 
 TEXT_FILE = "text_file"  # articles.attrs key: the Parquet file the text column stays in
+STAMP = "stamp"  # attrs key: which analysed texts a table was made from (`stamp_articles`)
 ROW_GROUP = 5000  # rows per Parquet row group: what streaming a stage table reads at a time
 
 
@@ -92,6 +93,20 @@ def analysed_mask(articles: pd.DataFrame) -> pd.Series:
 def analysed_texts(articles: pd.DataFrame):
     """Yield the text of each analysed article (status ok), in order, a slice at a time."""
     return iter_texts(articles, keep=analysed_mask(articles))
+
+
+def stamp_articles(articles: pd.DataFrame) -> str:
+    """Return a digest of the analysed articles and their texts (ids, file hashes, text
+    lengths): a stage reuses a table made by an earlier one only when their stamps agree."""
+    import hashlib
+
+    ok = articles[analysed_mask(articles)]
+    digest = hashlib.blake2b(digest_size=16)
+    for column in ("article_id", "content_hash"):
+        if column in ok:
+            digest.update("\x1f".join(ok[column].astype(str)).encode("utf-8", "surrogatepass"))
+    digest.update(ok["text"].fillna("").str.len().to_numpy("int64").tobytes())
+    return digest.hexdigest()
 
 
 def read_articles(work_dir: str | Path) -> pd.DataFrame:

@@ -108,6 +108,34 @@ def test_workers_give_the_same_results_in_the_same_order():
     assert list(found) == [3 * i for i in range(n)]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batches_overlap_but_come_back_in_order_from_cache_and_workers(
+    tmp_path, monkeypatch, workers
+):
+    monkeypatch.setattr(cache_module, "BATCH", 7)
+    n = PARALLEL_MIN_JOBS + 30
+    store = ResultCache(tmp_path, "scale", config=str(workers))
+    first = [(content_key(str(i)), (i,)) for i in range(0, n, 3)]  # every third one cached
+    assert list(map_articles(scale, first, shared=2, cache=store, workers=workers, total=n)) == [
+        2 * i for i in range(0, n, 3)
+    ]
+    drawn = []
+
+    def jobs():
+        for i in range(n):
+            drawn.append(i)
+            yield content_key(str(i)), (i,)
+
+    found = []
+    store = ResultCache(tmp_path, "scale", config=str(workers))  # a new run, the same file
+    for result in map_articles(scale, jobs(), shared=2, cache=store, workers=workers, total=n):
+        # At most the next batch is drawn ahead of the one being handed out: memory stays bounded.
+        assert len(drawn) <= (len(found) // 7 + 2) * 7
+        found.append(result)
+    assert found == [2 * i for i in range(n)]
+    assert (store.hits, store.misses) == (len(first), n - len(first))
+
+
 @pytest.fixture(scope="module")
 def seed_articles(tmp_path_factory):
     """The seeds' articles table, cleaned without a cache."""

@@ -353,6 +353,17 @@ def test_common_words_of_the_corpus_are_not_places(gaz, splitter):
     assert "Garland" in set(alone["partner"])  # the rule is the corpus's, not a fixed list
 
 
+def test_a_packed_scan_unpacks_to_the_same_mentions(gaz):
+    from citylinks.partners import _pack_scan, _unpack_mentions
+
+    text = "Seoul's Dongdaemun District and Busan met Guangzhou, China, and Ha Long Bay."
+    scan = scan_places(text, gaz)
+    assert len(scan.mentions) >= 3 and any(m.qualifier for m in scan.mentions)
+    packed = pickle.loads(pickle.dumps(_pack_scan(scan)))  # as it comes back from a worker
+    assert _unpack_mentions(packed, text) == list(scan.mentions)
+    assert packed[3] == scan.lowercase
+
+
 def test_scan_is_pure_and_reusable(gaz, splitter):
     rows = [article(1, "Hanoi and Seoul", ["Seoul met Hanoi on May 1."])]
     frame = pd.DataFrame(rows)
@@ -552,3 +563,55 @@ def test_seed_partners(gaz):
         "2024-04-02",
         "2023-10-27",
     ]
+
+
+# --- Sectors of an engagement, counted once -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds_counted(tmp_path_factory, gaz):
+    """The seed articles with their sector counts and partners, as the notebooks make them."""
+    from runs import copy_seeds
+
+    from citylinks.corpus import load_articles
+    from citylinks.paths import DEFAULT_LEXICON
+    from citylinks.sectors import count_sector_mentions, load_lexicon
+
+    articles = load_articles(copy_seeds(tmp_path_factory.mktemp("seeds")), workers=1).articles
+    lexicon = load_lexicon(DEFAULT_LEXICON)
+    counted = count_sector_mentions(articles, lexicon)
+    return articles, lexicon, counted, match_partners(articles, gaz)
+
+
+def test_engagements_take_the_articles_sectors_from_the_counts(seeds_counted):
+    from citylinks.partners import extract_engagements
+
+    articles, lexicon, counted, mentions = seeds_counted
+    direct = extract_engagements(articles, mentions, lexicon=lexicon)
+    assert direct["sectors"].str.len().gt(0).sum() >= 4  # the seeds discuss sectors
+    reused = extract_engagements(articles, mentions, lexicon=lexicon, sector_mentions=counted)
+    pd.testing.assert_frame_equal(direct, reused)
+    # The counts are really read: a relabelled table shows through in the primary partners.
+    relabelled = counted.assign(label="Relabelled")
+    shown = extract_engagements(articles, mentions, lexicon=lexicon, sector_mentions=relabelled)
+    assert set(shown.loc[shown["primary"], "sectors"]) <= {"Relabelled", ""}
+    assert "Relabelled" in set(shown["sectors"])
+
+
+@pytest.mark.parametrize(
+    "stale",
+    [
+        {"stamp": "counted from other articles"},
+        {"lexicon": "counted with another lexicon"},
+        {"stamp": None, "lexicon": None},  # a table that does not say where it comes from
+    ],
+)
+def test_counts_from_other_articles_or_lexicon_are_not_used(seeds_counted, stale):
+    from citylinks.partners import extract_engagements
+
+    articles, lexicon, counted, mentions = seeds_counted
+    relabelled = counted.assign(label="Relabelled")
+    relabelled.attrs = {k: v for k, v in {**counted.attrs, **stale}.items() if v is not None}
+    direct = extract_engagements(articles, mentions, lexicon=lexicon)
+    shown = extract_engagements(articles, mentions, lexicon=lexicon, sector_mentions=relabelled)
+    pd.testing.assert_frame_equal(direct, shown)

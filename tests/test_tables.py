@@ -115,3 +115,36 @@ def test_records_become_the_same_table_whatever_the_batch(batch):
 def test_no_records_give_an_empty_table_with_the_columns():
     built = tables.records_to_frame(iter([]), ["a", "b"])
     assert list(built.columns) == ["a", "b"] and built.empty
+
+
+def _frame(**changes) -> pd.DataFrame:
+    columns = {
+        "article_id": ["a1", "a2", "a3"],
+        "status": ["ok", "ok", "quarantined"],
+        "content_hash": ["h1", "h2", "h3"],
+        "text": ["Seoul and Hanoi", "Busan", "not an article"],
+    }
+    columns.update(changes)
+    return pd.DataFrame(columns)
+
+
+@pytest.mark.parametrize(
+    ("changes", "same"),
+    [
+        ({}, True),
+        ({"text": ["Seoul and Hanoi", "Busan", "something else entirely"]}, True),  # not analysed
+        ({"text": ["Seoul and Hanoi.", "Busan", "not an article"]}, False),  # a text changed
+        ({"content_hash": ["h1", "h9", "h3"]}, False),  # a file changed
+        ({"article_id": ["a1", "a9", "a3"]}, False),
+        ({"status": ["ok", "duplicate", "quarantined"]}, False),  # a text left the analysis
+    ],
+)
+def test_the_stamp_changes_with_the_analysed_texts(changes, same):
+    assert (tables.stamp_articles(_frame(**changes)) == tables.stamp_articles(_frame())) is same
+
+
+def test_the_stamp_travels_with_the_stage_table(tmp_path):
+    articles = _frame()
+    articles.attrs[tables.STAMP] = tables.stamp_articles(articles)
+    write_stage_table(articles, tmp_path, "articles")
+    assert read_articles(tmp_path).attrs[tables.STAMP] == tables.stamp_articles(articles)
