@@ -1320,13 +1320,12 @@ PARTNER_COLUMNS = [
 ]
 
 
-def _text_columns(articles: pd.DataFrame, keep: pd.Series, names) -> dict[str, list[str]]:
-    return {
-        c: articles.loc[keep, c].fillna("").astype(str).tolist()
-        if c in articles
-        else [""] * int(keep.sum())
-        for c in names
-    }
+def _page_fields(articles: pd.DataFrame, keep: pd.Series, names) -> pd.DataFrame:
+    # These columns of the kept articles as text ("" for a column the table does not have).
+    kept = articles.loc[keep, [c for c in names if c in articles]]
+    return pd.DataFrame(
+        {c: kept[c].fillna("").astype(str) if c in kept else "" for c in names}, index=kept.index
+    )
 
 
 def _scan_in(shared: dict, text: str) -> tuple:
@@ -1367,7 +1366,9 @@ def match_partners(
     from citylinks.tables import analysed_mask, iter_texts, records_to_frame
 
     keep = analysed_mask(articles)  # small columns are filtered; the text column is streamed
-    columns = _text_columns(articles, keep, ("article_id", "published", "title", "standfirst"))
+    pages = _page_fields(articles, keep, ("article_id", *PAGE_FIELDS))
+    columns = {c: pages[c].tolist() for c in pages}
+    del pages
     n = len(columns["article_id"])
     abbreviations = learned_abbreviations(splitter)
     shared = {"gazetteer": gazetteer, "abbreviations": abbreviations}
@@ -1503,7 +1504,7 @@ def extract_engagements(
     partner_mentions: pd.DataFrame,
     *,
     lexicon=None,
-    sector_mentions: pd.DataFrame | None = None,
+    article_sectors: pd.DataFrame | None = None,
     splitter=None,
     workers: int = 1,
     cache_dir: str | Path | None = None,
@@ -1511,32 +1512,41 @@ def extract_engagements(
     """Return the `engagements` table: one row per article and partner it engages with, with the
     event date, the type of engagement, the sectors discussed and the sentence that shows it.
 
-    `sector_mentions` (from `count_sector_mentions`) gives each article's sectors, the primary
-    partner's, without matching the lexicon again; it is used only when it was counted from
+    `article_sectors` (`SectorHits.sectors` of notebook 02) gives each article's sectors, the
+    primary partner's, without matching the lexicon again; it is used only when it was found in
     these articles with this lexicon. Per-article results are kept in `cache_dir` (see
     `match_partners`)."""
     from citylinks.cache import ResultCache, content_key, map_articles
-    from citylinks.tables import analysed_mask, iter_texts, records_to_frame
+    from citylinks.tables import analysed_mask, iter_rows, iter_texts, records_to_frame
 
-    counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
+    analysed = articles.loc[analysed_mask(articles), "article_id"].astype(str)
+    position = dict(zip(analysed, range(len(analysed)), strict=True))
+    fields = [c for c in _ENGAGE_FIELDS if c in partner_mentions]  # "article_id" first
+    counterparts = partner_mentions.loc[partner_mentions["role"] == "counterpart", fields]
+    # In article order, so that each article's rows are read as its text streams past, a slice
+    # at a time: a large corpus has hundreds of thousands, too many to hold as Python objects.
+    at = counterparts["article_id"].astype(str).map(position)
+    counterparts = counterparts[at.notna()].iloc[at[at.notna()].argsort(kind="stable")]
     if counterparts.empty:
         return pd.DataFrame(columns=ENGAGEMENT_COLUMNS)
-    # Each article's counterparts as row numbers into columns of the fields engagements read:
-    # a large corpus has hundreds of thousands, too many to hold as dicts.
-    fields = [c for c in _ENGAGE_FIELDS if c in counterparts]
-    values = {c: counterparts[c].tolist() for c in fields}
-    by_article = counterparts.groupby(counterparts["article_id"].astype(str), sort=False).indices
-    keep = analysed_mask(articles) & articles["article_id"].astype(str).isin(by_article)
-    columns = _text_columns(articles, keep, ("article_id", "published", "title", "standfirst"))
+    keep = analysed_mask(articles) & articles["article_id"].astype(str).isin(
+        set(counterparts["article_id"].astype(str))
+    )
     abbreviations = learned_abbreviations(splitter)
-    known = _known_sectors(sector_mentions, articles, lexicon)
+    known = _known_sectors(article_sectors, articles, lexicon)
 
     def jobs():
-        for i, text in enumerate(iter_texts(articles, keep=keep)):
-            article_id = columns["article_id"][i]
-            rows = by_article[article_id].tolist()
-            records = [{c: values[c][r] for c in fields} for r in rows]
-            published, title, standfirst = (columns[c][i] for c in PAGE_FIELDS)
+        rows = iter_rows(counterparts, fields)
+        row = next(rows, None)
+        names = ("article_id", *PAGE_FIELDS)
+        pages = iter_rows(_page_fields(articles, keep, names), names)
+        for (article_id, published, title, standfirst), text in zip(
+            pages, iter_texts(articles, keep=keep), strict=True
+        ):
+            records = []
+            while row is not None and str(row[0]) == article_id:
+                records.append(dict(zip(fields, row, strict=True)))
+                row = next(rows, None)
             sectors = None if known is None else known.get(article_id, "")
             described = repr(([sorted(r.items()) for r in records], sectors))
             key = content_key(text, published, title, standfirst, described)
@@ -1551,7 +1561,7 @@ def extract_engagements(
         cache=cache,
         workers=workers,
         shared={"lexicon": lexicon, "abbreviations": abbreviations},
-        total=len(columns["article_id"]),
+        total=int(keep.sum()),
     )
     table = records_to_frame((row for rows in found for row in rows), ENGAGEMENT_COLUMNS)
     cache.close()
@@ -1561,20 +1571,18 @@ def extract_engagements(
 PAGE_FIELDS = ("published", "title", "standfirst")  # what engage_article reads besides the text
 
 
-def _known_sectors(sector_mentions, articles: pd.DataFrame, lexicon) -> dict[str, str] | None:
-    """Each article's sector labels, most mentioned first, from a `sector_mentions` table made
-    from these articles with this lexicon (None when there is none such)."""
+def _known_sectors(article_sectors, articles: pd.DataFrame, lexicon) -> dict[str, str] | None:
+    """Each article's sector labels from an `article_sectors` table found in these articles with
+    this lexicon (None when there is none such)."""
     from citylinks.tables import STAMP
 
-    if sector_mentions is None or lexicon is None:
+    if article_sectors is None or lexicon is None:
         return None
     stamp = articles.attrs.get(STAMP)
-    made = sector_mentions.attrs
+    made = article_sectors.attrs
     if not stamp or made.get(STAMP) != stamp or made.get("lexicon") != lexicon.fingerprint:
         return None
-    sums = sector_mentions.groupby(["article_id", "label"])["count"].sum().reset_index()
-    sums = sums.sort_values(["article_id", "count", "label"], ascending=[True, False, True])
-    return sums.groupby("article_id", sort=False)["label"].agg(";".join).to_dict()
+    return dict(zip(article_sectors["article_id"], article_sectors["sectors"], strict=True))
 
 
 # The fields of a partner_mentions row that engage_article reads: all but these.
@@ -1710,14 +1718,14 @@ def _sectors(pieces: list[str], lexicon) -> str:
     """Sector labels found in these pieces of text, most mentioned first, ';'-joined."""
     if lexicon is None:
         return ""
-    from citylinks.sectors import find_sector_mentions
+    from citylinks.sectors import find_sector_mentions, join_sector_labels
 
     labels = lexicon.labels
-    counts: Counter = Counter()
-    for piece in pieces:
-        for mention in find_sector_mentions(piece, lexicon):
-            counts[labels.get(mention.sector, mention.sector)] += 1
-    return ";".join(s for s, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return join_sector_labels(
+        labels.get(m.sector, m.sector)
+        for piece in pieces
+        for m in find_sector_mentions(piece, lexicon)
+    )
 
 
 # ---------------------------------------------------------------------------------------------

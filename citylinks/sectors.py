@@ -8,6 +8,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -543,10 +544,7 @@ def count_sector_mentions(
     table["count"] = table["count"].astype("int64")
     table["period"] = assign_period(table["published"], period) if len(table) else ""
     table["label"] = table["sector"].map(lexicon.labels)
-    table = table[MENTION_COLUMNS].astype({c: str for c in MENTION_COLUMNS if c != "count"})
-    # What it was counted from, so a later stage can reuse it (`extract_engagements`).
-    table.attrs = {STAMP: articles.attrs.get(STAMP, ""), "lexicon": lexicon.fingerprint}
-    return table
+    return table[MENTION_COLUMNS].astype({c: str for c in MENTION_COLUMNS if c != "count"})
 
 
 def undated_articles(articles: pd.DataFrame) -> pd.DataFrame:
@@ -659,6 +657,7 @@ class SectorHits(NamedTuple):
     counts: pd.DataFrame  # article_id, published, sector, term, count: one row per article and term
     evidence: Path  # Parquet, EVIDENCE_COLUMNS: one row per mention with its sentence
     mentions: int  # rows in `evidence`
+    sectors: pd.DataFrame  # article_id, sectors: each article's labels, most mentioned first
 
 
 def _hits_in(shared: tuple, text: str) -> tuple[tuple[str, str, str], ...]:
@@ -742,6 +741,7 @@ def match_sector_terms(
         workers=workers,
         total=len(ok),
     )
+    discussed: dict[str, list[str]] = {"article_id": [], "sectors": []}
     rows = zip(ok["article_id"], ok["published"], results, strict=True)
     for article_id, published, hits in rows:
         for sector, term, sentence in hits:
@@ -750,10 +750,22 @@ def match_sector_terms(
             row = (article_id, published, sector, term, n)
             for column, value in zip(counts.values(), row, strict=True):
                 column.append(value)
+        if hits:
+            discussed["article_id"].append(article_id)
+            discussed["sectors"].append(join_sector_labels(labels[h[0]] for h in hits))
     cache.close()
     evidence.close()
     table = pd.DataFrame(counts).astype({"count": "int64"})  # columns, not row tuples: compact
-    return SectorHits(table, evidence.path, evidence.rows)
+    sectors = pd.DataFrame(discussed, dtype="str")
+    # What they were found in, so that a later stage reuses them only there (`extract_engagements`).
+    sectors.attrs = {STAMP: articles.attrs.get(STAMP, ""), "lexicon": lexicon.fingerprint}
+    return SectorHits(table, evidence.path, evidence.rows, sectors)
+
+
+def join_sector_labels(labels: Iterable[str]) -> str:
+    """Sector labels, one per mention, as one ';'-joined string: most mentioned first, then by name."""
+    counts = Counter(labels)
+    return ";".join(s for s, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def collect_sector_evidence(
@@ -1091,7 +1103,7 @@ def save_sector_tables(
     The evidence is already a stage table (`match_sector_terms` wrote it); its CSV is copied
     from it a slice at a time.
     """
-    from citylinks.tables import export_stage_csv, save_tables
+    from citylinks.tables import export_stage_csv, save_tables, write_stage_table
 
     save_tables(
         {
@@ -1103,3 +1115,6 @@ def save_sector_tables(
         out_dir=out_dir,
     )
     export_stage_csv(evidence.evidence, out_dir, "sector_evidence")
+    # Each article's sectors, for the engagements of notebook 03 (a stage table only: the CSV
+    # of sector mentions holds the same counts).
+    write_stage_table(evidence.sectors, work_dir, "article_sectors")

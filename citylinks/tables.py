@@ -16,6 +16,7 @@ MADE_BY = {
     "sector_mentions": "02-sector-mentions.ipynb",
     "sector_evidence": "02-sector-mentions.ipynb",
     "sector_trends": "02-sector-mentions.ipynb",
+    "article_sectors": "02-sector-mentions.ipynb",
     "partner_mentions": "03-partner-engagement.ipynb",
     "engagements": "03-partner-engagement.ipynb",
 }
@@ -81,6 +82,14 @@ def _stored_texts(path: Path, rows, ids: list[str]):
             return
     if wanted < len(rows):
         raise ValueError(lost)
+
+
+def iter_rows(frame: pd.DataFrame, columns, *, batch: int = 20_000):
+    """Yield the rows of `frame` as tuples of `columns`, a slice at a time, so a large table is
+    never all Python objects at once."""
+    for start in range(0, len(frame), batch):
+        part = frame.iloc[start : start + batch]
+        yield from zip(*(part[c].tolist() for c in columns), strict=True)
 
 
 def analysed_mask(articles: pd.DataFrame) -> pd.Series:

@@ -565,53 +565,54 @@ def test_seed_partners(gaz):
     ]
 
 
-# --- Sectors of an engagement, counted once -------------------------------------------------------
+# --- Sectors of an engagement, found once -------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def seeds_counted(tmp_path_factory, gaz):
-    """The seed articles with their sector counts and partners, as the notebooks make them."""
+def seeds_found(tmp_path_factory, gaz):
+    """The seed articles with their sectors and partners, as notebooks 02 and 03 find them."""
     from runs import copy_seeds
 
     from citylinks.corpus import load_articles
     from citylinks.paths import DEFAULT_LEXICON
-    from citylinks.sectors import count_sector_mentions, load_lexicon
+    from citylinks.sectors import load_lexicon, match_sector_terms
 
     articles = load_articles(copy_seeds(tmp_path_factory.mktemp("seeds")), workers=1).articles
     lexicon = load_lexicon(DEFAULT_LEXICON)
-    counted = count_sector_mentions(articles, lexicon)
-    return articles, lexicon, counted, match_partners(articles, gaz)
+    splitter = train_sentence_splitter(articles["text"])
+    hits = match_sector_terms(articles, lexicon, splitter, work_dir=tmp_path_factory.mktemp("w"))
+    return articles, lexicon, hits.sectors, match_partners(articles, gaz)
 
 
-def test_engagements_take_the_articles_sectors_from_the_counts(seeds_counted):
+def test_engagements_take_the_articles_sectors_from_notebook_02(seeds_found):
     from citylinks.partners import extract_engagements
 
-    articles, lexicon, counted, mentions = seeds_counted
+    articles, lexicon, sectors, mentions = seeds_found
     direct = extract_engagements(articles, mentions, lexicon=lexicon)
     assert direct["sectors"].str.len().gt(0).sum() >= 4  # the seeds discuss sectors
-    reused = extract_engagements(articles, mentions, lexicon=lexicon, sector_mentions=counted)
+    reused = extract_engagements(articles, mentions, lexicon=lexicon, article_sectors=sectors)
     pd.testing.assert_frame_equal(direct, reused)
-    # The counts are really read: a relabelled table shows through in the primary partners.
-    relabelled = counted.assign(label="Relabelled")
-    shown = extract_engagements(articles, mentions, lexicon=lexicon, sector_mentions=relabelled)
-    assert set(shown.loc[shown["primary"], "sectors"]) <= {"Relabelled", ""}
-    assert "Relabelled" in set(shown["sectors"])
+    # The table is really read: what it says shows through in the primary partners.
+    told = sectors.assign(sectors="Told")
+    shown = extract_engagements(articles, mentions, lexicon=lexicon, article_sectors=told)
+    primary = shown["primary"] & shown["article_id"].isin(sectors["article_id"])
+    assert primary.sum() >= 4 and set(shown.loc[primary, "sectors"]) == {"Told"}
 
 
 @pytest.mark.parametrize(
     "stale",
     [
-        {"stamp": "counted from other articles"},
-        {"lexicon": "counted with another lexicon"},
+        {"stamp": "found in other articles"},
+        {"lexicon": "found with another lexicon"},
         {"stamp": None, "lexicon": None},  # a table that does not say where it comes from
     ],
 )
-def test_counts_from_other_articles_or_lexicon_are_not_used(seeds_counted, stale):
+def test_sectors_from_other_articles_or_lexicon_are_not_used(seeds_found, stale):
     from citylinks.partners import extract_engagements
 
-    articles, lexicon, counted, mentions = seeds_counted
-    relabelled = counted.assign(label="Relabelled")
-    relabelled.attrs = {k: v for k, v in {**counted.attrs, **stale}.items() if v is not None}
+    articles, lexicon, sectors, mentions = seeds_found
+    told = sectors.assign(sectors="Told")
+    told.attrs = {k: v for k, v in {**sectors.attrs, **stale}.items() if v is not None}
     direct = extract_engagements(articles, mentions, lexicon=lexicon)
-    shown = extract_engagements(articles, mentions, lexicon=lexicon, sector_mentions=relabelled)
+    shown = extract_engagements(articles, mentions, lexicon=lexicon, article_sectors=told)
     pd.testing.assert_frame_equal(direct, shown)

@@ -483,6 +483,12 @@ def test_match_sector_terms_counts_in_memory_and_writes_every_sentence(mini, tmp
         ("a3", "arts"): 1,
         ("a3", "farm"): 1,
     }
+    label = mini.labels
+    assert dict(zip(hits.sectors["article_id"], hits.sectors["sectors"], strict=True)) == {
+        "a1": f"{label['culture']};{label['agri']}",  # art twice, farms once
+        "a2": ";".join(sorted([label["culture"], label["security"]])),  # a tie: by name
+        "a3": ";".join(sorted([label["culture"], label["agri"]])),
+    }
     newest = newest_evidence(hits, ["culture"], rows=3)
     assert list(zip(newest["article_id"], newest["sentence"], strict=True)) == [
         ("a2", "Art later."),
