@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -107,25 +108,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check_inputs(corpus: Path, params: dict) -> None:
+def check_inputs(corpus: Path, params: dict, *, cache_dir: Path | None = None) -> None:
     """Fail fast, in one line, on a missing corpus or a config file that cannot be used."""
     if not corpus.is_dir():
         raise UserError(f"corpus folder {corpus} does not exist; pass --corpus DIR")
     if not any(p.is_file() and not p.name.startswith(".") for p in corpus.rglob("*")):
         raise UserError(f"corpus folder {corpus} is empty; put saved articles (.txt) in it")
     check_window(params)
-    if "sectors_file" in params and _stage_exists("02"):
-        from citylinks.sectors import load_lexicon
+    config = {
+        "sectors_file": params.get("sectors_file") if _stage_exists("02") else None,
+        "partners_file": params.get("partners_file") if _stage_exists("03") else None,
+        "home_city": params.get("home_city"),
+        "home_country": params.get("home_country"),
+        "cache_dir": str(cache_dir) if cache_dir else None,
+    }
+    if not (config["sectors_file"] or config["partners_file"]):
+        return
+    # The lexicon and gazetteer are loaded in a short-lived process: this one then waits while
+    # the stages run without the libraries and tables they take (about 150 MB). The compiled
+    # gazetteer goes to the cache, where stage 3 finds it.
+    code = "import sys; from citylinks.pipeline import check_config; sys.exit(check_config())"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(config),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if result.returncode == 2:
+        raise UserError(result.stderr.strip())
+    if result.returncode:
+        raise RuntimeError(f"checking the config files failed:\n{result.stderr}")
 
-        load_lexicon(resolve(params["sectors_file"]))
-    if "partners_file" in params and _stage_exists("03"):
-        from citylinks.partners import load_gazetteer
 
-        load_gazetteer(
-            resolve(params["partners_file"]),
-            home=params["home_city"],
-            home_country=params["home_country"],
-        )
+def check_config() -> int:
+    """Load the config files named on stdin (JSON, from `check_inputs`); exit status 2 and one
+    line on stderr when one cannot be used."""
+    config = json.loads(sys.stdin.read())
+    try:
+        if config["sectors_file"]:
+            from citylinks.sectors import load_lexicon
+
+            load_lexicon(resolve(config["sectors_file"]))
+        if config["partners_file"]:
+            from citylinks.partners import load_gazetteer
+
+            load_gazetteer(
+                resolve(config["partners_file"]),
+                home=config["home_city"],
+                home_country=config["home_country"],
+                cache_dir=config["cache_dir"],
+            )
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
 
 
 def _stage_exists(prefix: str) -> bool:
@@ -182,13 +220,29 @@ def corpus_fingerprint(work: Path) -> tuple[int, str]:
     return len(table), digest.hexdigest()
 
 
+def _import_papermill():
+    # papermill loads pyarrow.fs for HDFS paths only, which a run never has: kept out while it
+    # is imported (and allowed again after), this process stays about 40 MB smaller while the
+    # stages run.
+    if "papermill" in sys.modules or "pyarrow.fs" in sys.modules:
+        import papermill
+
+        return papermill
+    sys.modules["pyarrow.fs"] = None
+    try:
+        import papermill
+    finally:
+        del sys.modules["pyarrow.fs"]
+    return papermill
+
+
 def execute_stage(
     notebook: Path, executed: Path, parameters: dict, *, timeout: int, progress: str = ""
 ) -> None:
     """Execute one notebook with its parameters, from the notebooks folder (as in JupyterLab).
 
     With `progress`, a bar of the cells done is drawn on the terminal under that label."""
-    import papermill
+    papermill = _import_papermill()
     from papermill.exceptions import PapermillExecutionError
 
     try:
@@ -239,7 +293,7 @@ def run(argv: list[str] | None = None) -> int:
         for name, raw in args.param:
             params[name] = parse_param(name, raw)
         corpus, out, work = resolve(args.corpus), resolve(args.out), resolve(args.work)
-        check_inputs(corpus, params)
+        check_inputs(corpus, params, cache_dir=work / "cache")
     except UserError as exc:
         print(f"run_all.py: error: {exc}", file=sys.stderr)
         return 2
