@@ -512,13 +512,14 @@ def load_articles(
         row.update(fields)
         if page is None:
             row["status"] = "quarantined"
-        store.add(row["article_id"], page)
+        store.add(row["article_id"], row["file"], page)
         rows.append(row)
 
     # Furniture: lines that repeat across distinct stories (a story saved twice counts once).
     furniture = store.find_furniture(min_articles=max(2, furniture_min_articles))
     if furniture:
         paths = {row["article_id"]: path for row, path in todo}
+        files = {row["article_id"]: row["file"] for row, _path in todo}
         again = store.pages_with(furniture)
         digest = content_key(*map(str, sorted(furniture)))
         jobs = (
@@ -530,14 +531,13 @@ def load_articles(
         )
         for aid, page in zip(again, redone, strict=True):
             if page is not None:
-                store.replace(aid, page)
+                store.replace(aid, files[aid], page)
     cache.close()
 
     todo.clear()  # every row is in `rows`; the file keys were for the cache
     keys.clear()
     columns = [c for c in ARTICLE_COLUMNS if c != "text"]
     table = FrameBuilder(columns, finish=_article_types)
-    audit = FrameBuilder(AUDIT_COLUMNS)
     first_by_story: dict[str, str] = {}
     # Earlier stories by (title, date); shingles are computed only once a title and date repeat.
     by_title: dict[tuple[str, str], list[tuple[str, int]]] = {}  # -> [(article id, text slot)]
@@ -571,8 +571,6 @@ def load_articles(
                 row["date_source"] = "metadata.csv"
                 warnings = [w for w in warnings if "date" not in w]
             row["overridden"] = ";".join(changed)
-        for zone, reason, line in page.removed:
-            audit.append((row["article_id"], row["file"], zone, reason, line))
         if not page.has_body:
             row.update(
                 status="quarantined",
@@ -628,7 +626,7 @@ def load_articles(
     articles["text"] = store.text_column(articles.index)
     articles = articles[ARTICLE_COLUMNS]
     articles.attrs[STAMP] = stamp_articles(articles)
-    return Corpus(articles, audit.frame(), notes)
+    return Corpus(articles, store.audit.frame(), notes)
 
 
 AUDIT_COLUMNS = ["article_id", "file", "zone", "reason", "line"]
@@ -646,7 +644,8 @@ def _article_types(part: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class _KeptPage:
-    """A cleaned page without its body and line keys, which the store holds compactly."""
+    """A cleaned page without its body, line keys and removed lines, which the store holds
+    compactly."""
 
     page: CleanedPage
     slot: int
@@ -656,10 +655,64 @@ class _KeptPage:
         return getattr(self.page, name)
 
 
+class _Audit:
+    """What cleaning removed, as the audit table's rows, put in tables as the pages arrive (a
+    page's rows are never split between two), so a large corpus never holds them as Python
+    strings; the rows of a page cleaned again take the place of its first ones at the end."""
+
+    BATCH = 20_000  # rows per table
+
+    def __init__(self):
+        self._parts: list[pd.DataFrame] = []
+        self._part_pages: list[list[str]] = []  # the pages of each part, in order
+        self._pending: list[tuple] = []
+        self._pending_pages: list[str] = []
+        self._redone: dict[str, list[tuple]] = {}
+
+    def add(self, article_id: str, file: str, page: CleanedPage) -> None:
+        """Add a page's rows."""
+        self._pending += [(article_id, file, *removed) for removed in page.removed]
+        self._pending_pages.append(article_id)
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def replace(self, article_id: str, file: str, page: CleanedPage) -> None:
+        """Give a page's rows from its second cleaning."""
+        self._redone[article_id] = [(article_id, file, *removed) for removed in page.removed]
+
+    def frame(self) -> pd.DataFrame:
+        """Return the audit table, in page order."""
+        if self._pending or not self._parts:
+            self._flush()
+        parts = [
+            self._swapped(part, pages) if self._redone.keys() & set(pages) else part
+            for part, pages in zip(self._parts, self._part_pages, strict=True)
+        ]
+        self._parts, self._part_pages = [], []
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+    def _swapped(self, part: pd.DataFrame, pages: list[str]) -> pd.DataFrame:
+        old = list(part.itertuples(index=False, name=None))  # each page's rows together, in order
+        rows: list[tuple] = []
+        at = 0
+        for article_id in pages:
+            start = at
+            while at < len(old) and old[at][0] == article_id:
+                at += 1
+            rows += self._redone.get(article_id, old[start:at])
+        return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+    def _flush(self) -> None:
+        self._parts.append(pd.DataFrame(self._pending, columns=AUDIT_COLUMNS))
+        self._part_pages.append(self._pending_pages)
+        self._pending, self._pending_pages = [], []
+
+
 class _PageStore:
     """The cleaned pages of a corpus while it is read, held compactly: texts in Arrow a slice at
-    a time, line keys in one array, and the rest of each page without its paragraphs. A large
-    corpus never holds its pages, or its texts as Python strings, all at once."""
+    a time, line keys in one array, what cleaning removed in the audit's tables, and the rest of
+    each page without its paragraphs. A large corpus never holds its pages, or its texts as
+    Python strings, all at once."""
 
     SLICE = 5000
 
@@ -675,15 +728,17 @@ class _PageStore:
         self._owner = array("q")  # the page number of each key
         self._counted = array("b")  # per page: 1 if it is the first copy of its story
         self._ids: list[str] = []  # article id per page number
+        self.audit = _Audit()
         for _ in range(blank_rows):
             self._append("")
 
-    def add(self, article_id: str, page: CleanedPage | None) -> None:
+    def add(self, article_id: str, file: str, page: CleanedPage | None) -> None:
         """Keep a page (None: a file that was not read, which has an empty text)."""
         slot = self._size
         self._append(page.text if page is not None else "")
         if page is None:
             return
+        self.audit.add(article_id, file, page)
         number = len(self._ids)
         self._ids.append(article_id)
         self._counted.append(page.story_key not in self._stories)
@@ -692,8 +747,9 @@ class _PageStore:
         self._owner.extend([number] * len(page.line_keys))
         self._pages[article_id] = self._slim(page, slot)
 
-    def replace(self, article_id: str, page: CleanedPage) -> None:
+    def replace(self, article_id: str, file: str, page: CleanedPage) -> None:
         """Put a page cleaned again in place of the first cleaning (pages come in corpus order)."""
+        self.audit.replace(article_id, file, page)
         slot = self._pages[article_id].slot
         chunk, offset = divmod(slot, self.SLICE)
         if chunk >= len(self._chunks):
@@ -762,7 +818,7 @@ class _PageStore:
         return pd.Series(texts, index=index, dtype="str")
 
     def _slim(self, page: CleanedPage, slot: int) -> _KeptPage:
-        slim = replace(page, paragraphs=[], line_keys=frozenset())
+        slim = replace(page, paragraphs=[], line_keys=frozenset(), removed=[])
         return _KeptPage(slim, slot, bool(page.paragraphs))
 
     def _append(self, text: str) -> None:

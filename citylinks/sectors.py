@@ -682,10 +682,18 @@ class _EvidenceFile:
         self.writer = None
         self.rows = 0
 
-    def add(self, row: tuple[str, ...]) -> None:
-        for column, value in zip(self.columns, row, strict=True):
-            column.append(value)
-        if len(self.columns[0]) >= self.SLICE:
+    def add(self, article_id: str, published: str, hits, labels: dict[str, str]) -> None:
+        """Add one article's hits: (sector, term, sentence) each."""
+        n = len(hits)
+        article, date, sector, label, term, sentence = self.columns
+        article += [article_id] * n
+        date += [published] * n
+        for h in hits:
+            sector.append(h[0])
+            label.append(labels[h[0]])
+            term.append(h[1])
+            sentence.append(h[2])
+        if len(article) >= self.SLICE:
             self.flush()
 
     def flush(self) -> None:
@@ -744,8 +752,7 @@ def match_sector_terms(
     discussed: dict[str, list[str]] = {"article_id": [], "sectors": []}
     rows = zip(ok["article_id"], ok["published"], results, strict=True)
     for article_id, published, hits in rows:
-        for sector, term, sentence in hits:
-            evidence.add((article_id, published, sector, labels[sector], term, sentence))
+        evidence.add(article_id, published, hits, labels)
         for (sector, term), n in Counter((h[0], h[1]) for h in hits).items():
             row = (article_id, published, sector, term, n)
             for column, value in zip(counts.values(), row, strict=True):

@@ -109,12 +109,14 @@ def stamp_articles(articles: pd.DataFrame) -> str:
     lengths): a stage reuses a table made by an earlier one only when their stamps agree."""
     import hashlib
 
-    ok = articles[analysed_mask(articles)]
+    keep = analysed_mask(articles)  # column by column: the text is never copied
     digest = hashlib.blake2b(digest_size=16)
     for column in ("article_id", "content_hash"):
-        if column in ok:
-            digest.update("\x1f".join(ok[column].astype(str)).encode("utf-8", "surrogatepass"))
-    digest.update(ok["text"].fillna("").str.len().to_numpy("int64").tobytes())
+        if column in articles:
+            values = articles.loc[keep, column].astype(str)
+            digest.update("\x1f".join(values).encode("utf-8", "surrogatepass"))
+    lengths = articles["text"].str.len().fillna(0)[keep]
+    digest.update(lengths.to_numpy("int64").tobytes())
     return digest.hexdigest()
 
 

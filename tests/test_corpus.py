@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import citylinks.corpus as corpus_module
@@ -205,6 +206,28 @@ def test_furniture_is_removed_whatever_the_store_slices(make_corpus, monkeypatch
         assert "Follow us" not in text
     assert rows.loc["7.txt", "status"] == "duplicate"
     assert rows.loc["7.txt", "duplicate_of"] == rows.loc["0.txt", "article_id"]
+
+
+@pytest.mark.parametrize("batch", [1, 4, 20_000])
+def test_the_audit_is_the_same_whatever_its_batches(make_corpus, monkeypatch, batch):
+    # The audit is built as pages arrive; a page cleaned again swaps its rows in at the end.
+    promo = "Follow us for the latest Hanoi news and events every day"
+    files = {}
+    for i in range(6):
+        text = page_b(title=f"Story {i} about Hanoi")
+        for paragraph in BODY:
+            text = text.replace(paragraph, f"{paragraph} Story {i}.")
+        files[f"{i}.txt"] = f"{text}\n{promo}\n" if i % 2 else text
+    folder = make_corpus(files)
+    monkeypatch.setattr(corpus_module._Audit, "BATCH", batch)
+    audit = load_articles(folder, furniture_min_articles=3).audit
+    monkeypatch.setattr(corpus_module._Audit, "BATCH", 20_000)
+    pd.testing.assert_frame_equal(audit, load_articles(folder, furniture_min_articles=3).audit)
+    # Every page's rows together, in corpus order; the promo's rows are those of its pages.
+    order = audit["file"].drop_duplicates().tolist()
+    assert order == sorted(order) and audit["file"].is_monotonic_increasing
+    promo_rows = audit[audit["line"] == promo]
+    assert promo_rows["file"].tolist() == ["1.txt", "3.txt", "5.txt"]
 
 
 def test_a_story_saved_twice_is_not_furniture(make_corpus):
