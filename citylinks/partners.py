@@ -257,7 +257,9 @@ def _normalise_space(text: str) -> tuple[str, list[int] | None, list[int] | None
     tab, a run of spaces) made one space, and what maps its offsets back. Paragraph breaks
     ("\n\n") stay, so no name is read across two paragraphs."""
     t = text
-    if t.count("\n") != 2 * t.count("\n\n"):
+    if "\n\n" not in t:
+        t = t.replace("\n", " ")  # no paragraph to keep: one pass (a raw page's lines)
+    elif t.count("\n") != 2 * t.count("\n\n"):
         t = t.replace("\n\n", _PARAGRAPH_MARK).replace("\n", " ").replace(_PARAGRAPH_MARK, "\n\n")
     if "\u00a0" in t:
         t = t.replace("\u00a0", " ")
