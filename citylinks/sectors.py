@@ -628,15 +628,17 @@ def find_mention_sentences(
     spans_of: dict[int, tuple[list[int], list[tuple[int, int]]]] = {}
     said: dict[tuple[int, int], str] = {}  # one string per sentence, however many mentions it holds
     sentences = []
+    para = stop = -1  # the paragraph of the mention before, [para, stop)
     for m in mentions:
         # Cut only the paragraph around the mention (a sentence never crosses paragraphs).
-        para = text.rfind("\n\n", 0, m.start)
-        para = 0 if para < 0 else para + 2
+        if not para <= m.start < stop:
+            para = text.rfind("\n\n", 0, m.start)
+            para = 0 if para < 0 else para + 2
+            stop = text.find("\n\n", m.start)
+            stop = len(text) if stop < 0 else stop
         cut = spans_of.get(para)
         if cut is None:
-            stop = text.find("\n\n", m.end)
-            stop = len(text) if stop < 0 else stop
-            spans = cut_sentences(text[para:stop], abbreviations)
+            spans = cut_sentences(text[para : max(stop, m.end)], abbreviations)
             cut = spans_of[para] = ([para + s for s, _ in spans], spans)
         starts, spans = cut
         i = bisect_right(starts, m.start) - 1
