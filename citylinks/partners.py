@@ -322,11 +322,7 @@ def load_gazetteer(
     With `cache_dir`, the compiled gazetteer is kept there, keyed by its fingerprint (the file,
     the home, the package versions and the matcher version), and reused while that holds."""
     path = resolve(path)
-    if not path.exists():
-        raise ConfigError(path, "gazetteer file not found")
-    raw = path.read_bytes()
-    if not isinstance(home, str) or not home.strip():
-        raise ParameterError("home must name the home city, e.g. 'Hanoi'")
+    raw = _read_gazetteer_file(path, home)
     home_country = (home_country or "").upper()
     fingerprint = hashlib.sha256(
         b"\0".join(
@@ -350,16 +346,9 @@ def load_gazetteer(
                 return cached
         except Exception:  # a stale or broken cache is rebuilt, never trusted
             pass
-    try:
-        data = yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)
-    except UnicodeDecodeError:
-        raise ConfigError(path, "not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, describe_yaml_error(exc)) from None
-    curated, blocked, common_words, home_words = _read_curated(path, data)
+    curated, blocked, common_words, home_words = _read_curated(path, _parse_gazetteer(path, raw))
     world = _world_places(min_population)
-    if home_country and home_country not in world.country_names:
-        raise ParameterError(f"home_country {home_country!r} is not an ISO 3166-1 alpha-2 code")
+    _check_home_country(home_country, world.country_names)
     gazetteer = _compile(
         curated,
         blocked,
@@ -382,6 +371,39 @@ def load_gazetteer(
         except OSError:
             pass  # a cache that cannot be written only costs time
     return gazetteer
+
+
+def check_gazetteer(path: str | Path, *, home: str = "Hanoi", home_country: str = "VN") -> None:
+    """Raise what `load_gazetteer` would about the file and the home settings, without
+    compiling anything (a quick check before a run)."""
+    import pycountry
+
+    path = resolve(path)
+    _read_curated(path, _parse_gazetteer(path, _read_gazetteer_file(path, home)))
+    _check_home_country((home_country or "").upper(), {c.alpha_2 for c in pycountry.countries})
+
+
+def _read_gazetteer_file(path: Path, home) -> bytes:
+    if not path.exists():
+        raise ConfigError(path, "gazetteer file not found")
+    raw = path.read_bytes()
+    if not isinstance(home, str) or not home.strip():
+        raise ParameterError("home must name the home city, e.g. 'Hanoi'")
+    return raw
+
+
+def _parse_gazetteer(path: Path, raw: bytes):
+    try:
+        return yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)
+    except UnicodeDecodeError:
+        raise ConfigError(path, "not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, describe_yaml_error(exc)) from None
+
+
+def _check_home_country(code: str, known) -> None:
+    if code and code not in known:
+        raise ParameterError(f"home_country {code!r} is not an ISO 3166-1 alpha-2 code")
 
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -108,8 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check_inputs(corpus: Path, params: dict, *, cache_dir: Path | None = None) -> None:
-    """Fail fast, in one line, on a missing corpus or a config file that cannot be used."""
+def check_inputs(
+    corpus: Path, params: dict, *, cache_dir: Path | None = None
+) -> subprocess.Popen | None:
+    """Fail fast, in one line, on a missing corpus or a config file that cannot be used.
+
+    The config files are checked in a short-lived process, which then goes on to compile the
+    gazetteer into `cache_dir` (where stage 3 finds it) while stage 1 runs; it is returned, to be
+    reaped with `finish_config_check`. This process never holds the libraries and tables a
+    check loads (about 150 MB) while it waits for the stages."""
     if not corpus.is_dir():
         raise UserError(f"corpus folder {corpus} does not exist; pass --corpus DIR")
     if not any(p.is_file() and not p.name.startswith(".") for p in corpus.rglob("*")):
@@ -123,47 +130,58 @@ def check_inputs(corpus: Path, params: dict, *, cache_dir: Path | None = None) -
         "cache_dir": str(cache_dir) if cache_dir else None,
     }
     if not (config["sectors_file"] or config["partners_file"]):
-        return
-    # The lexicon and gazetteer are loaded in a short-lived process: this one then waits while
-    # the stages run without the libraries and tables they take (about 150 MB). The compiled
-    # gazetteer goes to the cache, where stage 3 finds it.
+        return None
     code = "import sys; from citylinks.pipeline import check_config; sys.exit(check_config())"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        input=json.dumps(config),
-        capture_output=True,
+    checker = subprocess.Popen(
+        [sys.executable, "-c", code, json.dumps(config)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
-        check=False,
     )
-    if result.returncode == 2:
-        raise UserError(result.stderr.strip())
-    if result.returncode:
-        raise RuntimeError(f"checking the config files failed:\n{result.stderr}")
+    if checker.stdout.readline().strip() == "usable":
+        return checker
+    _out, err = checker.communicate()
+    if checker.returncode == 2:
+        raise UserError(err.strip())
+    raise RuntimeError(f"checking the config files failed:\n{err}")
 
 
 def check_config() -> int:
-    """Load the config files named on stdin (JSON, from `check_inputs`); exit status 2 and one
-    line on stderr when one cannot be used."""
-    config = json.loads(sys.stdin.read())
+    """Check the config files named in the first argument (JSON, from `check_inputs`): exit
+    status 2 and one line on stderr when one cannot be used; else say "usable" and compile the
+    gazetteer."""
+    from citylinks.partners import check_gazetteer, load_gazetteer
+    from citylinks.sectors import load_lexicon
+
+    config = json.loads(sys.argv[1])
+    partners = config["partners_file"] and resolve(config["partners_file"])
+    home = {"home": config["home_city"], "home_country": config["home_country"]}
     try:
         if config["sectors_file"]:
-            from citylinks.sectors import load_lexicon
-
             load_lexicon(resolve(config["sectors_file"]))
-        if config["partners_file"]:
-            from citylinks.partners import load_gazetteer
-
-            load_gazetteer(
-                resolve(config["partners_file"]),
-                home=config["home_city"],
-                home_country=config["home_country"],
-                cache_dir=config["cache_dir"],
-            )
+        if partners:
+            check_gazetteer(partners, **home)
     except UserError as exc:
         print(exc, file=sys.stderr)
         return 2
+    print("usable", flush=True)
+    if partners and config["cache_dir"]:
+        load_gazetteer(partners, **home, cache_dir=config["cache_dir"])
     return 0
+
+
+def finish_config_check(checker: subprocess.Popen | None, *, timeout: float = 120) -> None:
+    """Wait for the config check's process to finish compiling the gazetteer (stage 3 compiles
+    it itself if it could not)."""
+    if checker is None:
+        return
+    try:
+        checker.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        checker.kill()
+        checker.communicate()
 
 
 def _stage_exists(prefix: str) -> bool:
@@ -293,11 +311,14 @@ def run(argv: list[str] | None = None) -> int:
         for name, raw in args.param:
             params[name] = parse_param(name, raw)
         corpus, out, work = resolve(args.corpus), resolve(args.out), resolve(args.work)
-        check_inputs(corpus, params, cache_dir=work / "cache")
+        checker = check_inputs(corpus, params, cache_dir=work / "cache")
     except UserError as exc:
         print(f"run_all.py: error: {exc}", file=sys.stderr)
         return 2
-    return publish_run(corpus, out, work, params, timeout=args.cell_timeout)
+    try:
+        return publish_run(corpus, out, work, params, timeout=args.cell_timeout)
+    finally:
+        finish_config_check(checker)
 
 
 def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: int) -> int:

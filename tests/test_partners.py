@@ -34,6 +34,33 @@ def splitter():
     )
 
 
+@pytest.mark.parametrize(
+    ("content", "home", "country"),
+    [
+        (None, "Hanoi", "VN"),  # no file
+        ("places: [unclosed\n", "Hanoi", "VN"),
+        ("- Seoul\n- Busan\n", "Hanoi", "VN"),
+        ("places: []\n", "Hanoi", "VN"),
+        ("shipped", " ", "VN"),
+        ("shipped", "Hanoi", "XX"),
+    ],
+)
+def test_the_quick_check_finds_what_loading_finds(tmp_path, content, home, country):
+    from citylinks.errors import UserError
+    from citylinks.partners import check_gazetteer
+
+    path = tmp_path / "partners.yaml"
+    if content is not None:
+        text = DEFAULT_GAZETTEER.read_text(encoding="utf-8") if content == "shipped" else content
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as checked:
+        check_gazetteer(path, home=home, home_country=country)
+    with pytest.raises(UserError) as loaded:
+        load_gazetteer(path, home=home, home_country=country)
+    assert str(checked.value) == str(loaded.value)
+    check_gazetteer(DEFAULT_GAZETTEER, home="Hanoi", home_country="VN")  # the shipped one is fine
+
+
 def names(text, gaz) -> list[str]:
     return [m.name for m in find_place_mentions(text, gaz)]
 
