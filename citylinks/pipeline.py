@@ -116,7 +116,7 @@ def check_inputs(
     The config files are checked in a short-lived process, which then goes on to compile the
     gazetteer into `cache_dir` (where stage 3 finds it) while stage 1 runs; it is returned, to be
     reaped with `finish_config_check`. This process never holds the libraries and tables a
-    check loads (about 150 MB) while it waits for the stages."""
+    check loads (about 130 MB) while it waits for the stages."""
     if not corpus.is_dir():
         raise UserError(f"corpus folder {corpus} does not exist; pass --corpus DIR")
     if not any(p.is_file() and not p.name.startswith(".") for p in corpus.rglob("*")):
