@@ -518,20 +518,19 @@ def load_articles(
     # Furniture: lines that repeat across distinct stories (a story saved twice counts once).
     furniture = store.find_furniture(min_articles=max(2, furniture_min_articles))
     if furniture:
-        paths = {row["article_id"]: path for row, path in todo}
-        files = {row["article_id"]: row["file"] for row, _path in todo}
+        files = {row["article_id"]: (row["file"], path) for row, path in todo}
         again = store.pages_with(furniture)
         digest = content_key(*map(str, sorted(furniture)))
         jobs = (
-            (keys[paths[aid]] and content_key(keys[paths[aid]], digest), (paths[aid], max_bytes))
-            for aid in again
+            (keys[path] and content_key(keys[path], digest), (path, max_bytes))
+            for path in (files[aid][1] for aid in again)
         )
         redone = map_articles(
             _clean_again, jobs, shared=furniture, cache=cache, workers=workers, total=len(again)
         )
         for aid, page in zip(again, redone, strict=True):
             if page is not None:
-                store.replace(aid, files[aid], page)
+                store.replace(aid, files[aid][0], page)
     cache.close()
 
     todo.clear()  # every row is in `rows`; the file keys were for the cache
