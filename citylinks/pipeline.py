@@ -277,6 +277,9 @@ def execute_stage(
             # The kernel talks over loopback only; its start-up warning about TCP would break
             # the progress bar and alarm people for nothing.
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # The notebook is done and saved by then, and every stage writes and closes its
+            # files in its cells: waiting for the kernel to tear itself down cost 0.7 s a stage.
+            shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
         raise RunFailed(f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}") from exc
@@ -298,9 +301,7 @@ def swap_into(staged: Path, target: Path) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the whole pipeline; return the exit status (0 ok, 1 a stage failed, 2 bad usage)."""
-    # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a grammar at
-    # import (1.4 s); nbformat never validates those formats, so the runner skips it.
-    sys.modules.setdefault("rfc3987_syntax", None)
+    _skip_format_grammar()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_params:
@@ -323,7 +324,7 @@ def run(argv: list[str] | None = None) -> int:
 
 def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: int) -> int:
     """Execute every stage into staging folders, render, then swap into place."""
-    from citylinks.publish import notebook_title, render_notebook
+    from citylinks.publish import draft_page, fill_provenance, render_notebook
 
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")  # keep a clean repository clean
     started = time.perf_counter()
@@ -335,8 +336,10 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         folder.mkdir(parents=True)
     (stage_work / "executed").mkdir()
     stages = list_stages()
+    reports = report_links(stages)
     timings: dict[str, float] = {}
-    reports: list[tuple[str, str]] = []
+    drafter = start_drafter()
+    drafts = []
     current = None
     try:
         for n, notebook in enumerate(stages, start=1):
@@ -365,6 +368,8 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             )
             timings[notebook.stem] = time.perf_counter() - t0
             print(f"{label}: done in {timings[notebook.stem]:.1f} s", flush=True)
+            executed = stage_work / "executed" / notebook.name
+            drafts.append(drafter.submit(draft_page, executed, reports=reports))
         current = None
         print("Rendering the reports", flush=True)
         files, fingerprint = corpus_fingerprint(stage_work)
@@ -381,24 +386,16 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             "code_version": code_version(),
             "packages": package_versions(),
         }
-        import nbformat
-
-        for notebook in stages:
-            nb = nbformat.read(stage_work / "executed" / notebook.name, as_version=4)
-            reports.append((f"{notebook.stem}.html", notebook_title(nb)))
-        for notebook, (href, _) in zip(stages, reports, strict=True):
-            render_notebook(
-                stage_work / "executed" / notebook.name,
-                stage_out / href,
-                provenance=info,
-                reports=reports,
-            )
+        for draft, (href, _) in zip(drafts, reports, strict=True):
+            page = fill_provenance(draft.result(), info)
+            (stage_out / href).write_text(page, encoding="utf-8")
         from citylinks.overview import write_overview
 
         write_overview(stage_out, stage_work, info=info, reports=reports)
         swap_into(stage_out, out)
         swap_into(stage_work, work)
     except RunFailed as exc:
+        drafter.shutdown(cancel_futures=True)
         debug = work / "failed" / f"{current.stem}.html"
         try:
             render_notebook(
@@ -419,6 +416,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         _discard(stage_out, stage_work)
         return 1
     except KeyboardInterrupt:
+        drafter.shutdown(cancel_futures=True)
         print(
             f"\nrun_all.py: interrupted; the reports in {out} are left as they were.",
             file=sys.stderr,
@@ -426,11 +424,43 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         _discard(stage_out, stage_work)
         return 130
     except BaseException:
+        drafter.shutdown(cancel_futures=True)
         _discard(stage_out, stage_work)
         raise
+    drafter.shutdown()
     total = time.perf_counter() - started
     print(f"Reports written to {out} in {total:.1f} s: open {out / 'index.html'}")
     return 0
+
+
+def _skip_format_grammar() -> None:
+    # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a grammar at
+    # import (1.4 s); nbformat never validates those formats, so citylinks' processes skip it.
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def start_drafter():
+    """Return a one-process pool that drafts each stage's page while the next stage runs."""
+    # A process, not a thread: the runner then only waits on the kernel, and on a small corpus
+    # the second core is idle. A thread held the GIL the runner needs to follow the kernel, and
+    # the stages ran as much slower as the drafts saved.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_skip_format_grammar,
+    )
+
+
+def report_links(stages: list[Path]) -> list[tuple[str, str]]:
+    """Return (page, title) for each stage's report, titles from the notebooks' headings."""
+    import nbformat
+
+    from citylinks.publish import notebook_title
+
+    return [(f"{nb.stem}.html", notebook_title(nbformat.read(nb, as_version=4))) for nb in stages]
 
 
 def _discard(*folders: Path) -> None:

@@ -86,7 +86,41 @@ def provenance_html(info: dict) -> str:
         ("Packages", ", ".join(f"{k} {v}" for k, v in info.get("packages", {}).items())),
     ]
     items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows)
-    return f'<footer class="cl-provenance"><h2 id="provenance">Provenance</h2><dl>{items}</dl></footer>'
+    return f'<footer class="cl-provenance">{PROVENANCE_HEADING}<dl>{items}</dl></footer>'
+
+
+PROVENANCE_HEADING = '<h2 id="provenance">Provenance</h2>'
+
+
+PROVENANCE_SLOT = "<!--CITYLINKS-PROVENANCE-->"
+
+
+def draft_page(executed: Path, *, reports: list[tuple[str, str]], fold_code: bool = True) -> str:
+    """Render an executed notebook to one HTML page, with a slot for the run's provenance."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["title"] = notebook_title(nb)
+    resources = {
+        "citylinks_css": REPORT_CSS,
+        "citylinks_nav": navigation_html(reports),
+        "citylinks_provenance": PROVENANCE_SLOT,
+        "citylinks_fold_code": fold_code,
+    }
+    page, _ = _html_exporter().from_notebook_node(nb, resources=resources)
+    contents = table_of_contents(_fill_slot(page, PROVENANCE_HEADING))
+    return insert_after_lead(page.replace("<!--CITYLINKS-TOC-->", "", 1), contents)
+
+
+def fill_provenance(page: str, provenance: dict) -> str:
+    """Put the provenance block into a drafted page's slot."""
+    return _fill_slot(page, provenance_html(provenance))
+
+
+def _fill_slot(page: str, block: str) -> str:
+    # The slot is in the page's footer, after every output: the last one is the template's.
+    head, slot, tail = page.rpartition(PROVENANCE_SLOT)
+    return head + block + tail if slot else page
 
 
 def render_notebook(
@@ -98,18 +132,7 @@ def render_notebook(
     fold_code: bool = True,
 ) -> Path:
     """Render an executed notebook to one HTML file: code folded, images inline, provenance."""
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
-    nb.metadata["title"] = notebook_title(nb)
-    resources = {
-        "citylinks_css": REPORT_CSS,
-        "citylinks_nav": navigation_html(reports),
-        "citylinks_provenance": provenance_html(provenance),
-        "citylinks_fold_code": fold_code,
-    }
-    page, _ = _html_exporter().from_notebook_node(nb, resources=resources)
-    page = insert_after_lead(page.replace("<!--CITYLINKS-TOC-->", "", 1), table_of_contents(page))
+    page = draft_page(executed, reports=reports, fold_code=fold_code)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page, encoding="utf-8")
+    target.write_text(fill_provenance(page, provenance), encoding="utf-8")
     return target

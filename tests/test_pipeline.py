@@ -7,6 +7,7 @@ import re
 import subprocess
 
 import pandas as pd
+import psutil
 import pytest
 from runs import SEEDS, copy_seeds, run_all
 
@@ -36,16 +37,38 @@ def finished_run(tmp_path_factory):
     corpus = copy_seeds(base / "corpus")
     (corpus / "empty.txt").write_bytes(b"")
     before = git_status()
+    kernels = kernel_processes()
     result = run_all(
         "--corpus", str(corpus), "--out", str(base / "out"), "--work", str(base / "work")
     )
-    return {"base": base, "result": result, "repo_before": before, "repo_after": git_status()}
+    return {
+        "base": base,
+        "result": result,
+        "repo_before": before,
+        "repo_after": git_status(),
+        "kernels_before": kernels,
+        "kernels_after": kernel_processes(),
+    }
+
+
+def kernel_processes() -> set[int]:
+    """Process ids of running notebook kernels (and of workers forked from them)."""
+    found = set()
+    for process in psutil.process_iter(["cmdline"]):
+        if "ipykernel_launcher" in " ".join(process.info["cmdline"] or ()):
+            found.add(process.pid)
+    return found
 
 
 def test_run_succeeds_and_reports_progress(finished_run):
     result = finished_run["result"]
     assert result.returncode == 0, result.stderr
     assert "[1/" in result.stdout and "01-clean-corpus: done in" in result.stdout
+
+
+def test_no_kernel_outlives_the_run(finished_run):
+    # Each stage's kernel is stopped at once when its notebook is done, workers and all.
+    assert finished_run["kernels_after"] <= finished_run["kernels_before"]
 
 
 def test_run_with_other_folders_writes_nothing_in_the_repository(finished_run):

@@ -1,12 +1,17 @@
-"""The rendered reports as a reader sees them, in headless Chromium: offline, visible, safe."""
+"""The rendered reports as a reader sees them, in headless Chromium: offline, visible, safe;
+and a page drafted while the run goes on, completed with its provenance at the end."""
 
 from __future__ import annotations
 
+import re
+
+import nbformat
 import pytest
 from browser import CHROMIUM, Browser
 from runs import copy_seeds, run_all
 
 from citylinks.paths import ROOT
+from citylinks.publish import PROVENANCE_SLOT, draft_page, fill_provenance, render_notebook
 
 HOSTILE_TITLE = (
     '<script>window.__pwned=1</script> Hanoi meets <img src=x onerror="window.__pwned=2">'
@@ -18,7 +23,7 @@ PAGES = [
     "03-partner-engagement.html",
 ]
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +58,7 @@ def browser():
 
 
 @pytest.mark.parametrize("page", PAGES)
+@needs_chromium
 def test_page_loads_offline_without_errors(reports, browser, page):
     browser.open(reports / page)
     assert browser.console_errors() == []
@@ -60,6 +66,7 @@ def test_page_loads_offline_without_errors(reports, browser, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
+@needs_chromium
 def test_charts_are_present_visible_and_described(reports, browser, page):
     browser.open(reports / page)
     charts = browser.evaluate(
@@ -81,6 +88,7 @@ def test_charts_are_present_visible_and_described(reports, browser, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
+@needs_chromium
 def test_table_of_contents_links_resolve(reports, browser, page):
     browser.open(reports / page)
     missing = browser.evaluate(
@@ -92,6 +100,7 @@ def test_table_of_contents_links_resolve(reports, browser, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
+@needs_chromium
 def test_code_is_folded_not_deleted(reports, browser, page):
     browser.open(reports / page)
     if page == "index.html":
@@ -107,6 +116,7 @@ def test_code_is_folded_not_deleted(reports, browser, page):
 @pytest.mark.parametrize(
     "page", ["index.html", "01-clean-corpus.html", "03-partner-engagement.html"]
 )
+@needs_chromium
 def test_markup_in_an_article_title_shows_as_text_and_never_runs(reports, browser, page):
     browser.open(reports / page)
     assert browser.evaluate("window.__pwned === undefined")
@@ -115,3 +125,52 @@ def test_markup_in_an_article_title_shows_as_text_and_never_runs(reports, browse
         assert "<script>window.__pwned=1</script> Hanoi meets" in text
     html = (reports / page).read_text(encoding="utf-8")
     assert "<script>window.__pwned" not in html and "<img src=x onerror" not in html
+
+
+@pytest.fixture
+def small_notebook(tmp_path):
+    """A notebook with a title, a lead, two sections, and the slot's text in an output."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Small report\n\nWhat it says, in one line."),
+        nbformat.v4.new_markdown_cell("## First section"),
+        nbformat.v4.new_code_cell("show_html()"),
+        nbformat.v4.new_markdown_cell("## Second section"),
+    ]
+    html_output = {"text/html": f"<p>{PROVENANCE_SLOT}</p>"}  # kept as it is, unlike text
+    nb.cells[2].outputs = [nbformat.v4.new_output("display_data", data=html_output)]
+    path = tmp_path / "small.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+INFO = {"started": "2026-11-23T10:00:00+00:00", "seconds": 12.5, "corpus_files": 5}
+
+
+def test_a_drafted_page_gets_its_provenance_in_the_footer(small_notebook):
+    page = draft_page(small_notebook, reports=[("small.html", "Small report")])
+    done = fill_provenance(page, INFO)
+    assert done.count('class="cl-provenance"') == 1
+    # In the footer, after every section, whatever a cell printed.
+    assert done.index('class="cl-provenance"') > done.index('id="Second-section"')
+    assert "12.5 s" in done and "5 files" in done
+    # The contents list it before it is filled in, as it lists the sections.
+    contents = done.split('class="cl-toc"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r">([^<>]+)</a>", contents) == [
+        "First section",
+        "Second section",
+        "Provenance",
+    ]
+
+
+def test_rendering_in_one_go_equals_drafting_then_filling(small_notebook, tmp_path):
+    reports = [("small.html", "Small report")]
+    target = render_notebook(
+        small_notebook, tmp_path / "small.html", provenance=INFO, reports=reports
+    )
+    drafted = fill_provenance(draft_page(small_notebook, reports=reports), INFO)
+    assert target.read_text(encoding="utf-8") == drafted
+
+
+def test_a_page_without_a_slot_is_left_as_it_is():
+    assert fill_provenance("<main><p>no slot</p></main>", INFO) == "<main><p>no slot</p></main>"
