@@ -2,9 +2,10 @@
 
     python benchmarks/notebook_floor.py WORK_DIR
 
-Each notebook imports pandas and matplotlib and draws one chart. All four are executed with
-papermill (same options as citylinks.pipeline.execute_stage) and then rendered to HTML with one
-nbconvert HTMLExporter, in this one process. Whatever run_all.py spends beyond this is the
+Each notebook imports pandas and matplotlib and draws one chart. All four are executed by
+citylinks.pipeline.execute_stage (papermill with run_all.py's options, the kernel stopped at once
+when its notebook is done) and then rendered to HTML with one nbconvert HTMLExporter, in this one
+process, which skips the JSON-schema format grammar as run_all.py does. Whatever run_all.py spends beyond this is the
 project's own cost. Prints one line per notebook, like run_all.py: `[1/4] floor-1: done in 2.1 s`.
 """
 
@@ -55,7 +56,9 @@ def write_notebooks(folder: Path, *, count: int = NOTEBOOKS) -> list[Path]:
 def run_floor(folder: Path) -> float:
     """Execute and render the trivial notebooks; return the seconds it took (imports included)."""
     started = time.perf_counter()
-    import papermill
+    from citylinks.pipeline import _skip_format_grammar, execute_stage
+
+    _skip_format_grammar()
     from nbconvert import HTMLExporter
 
     notebooks = write_notebooks(folder / "notebooks")
@@ -63,16 +66,7 @@ def run_floor(folder: Path) -> float:
     executed.mkdir(exist_ok=True)
     for n, notebook in enumerate(notebooks, start=1):
         t0 = time.perf_counter()
-        papermill.execute_notebook(
-            str(notebook),
-            str(executed / notebook.name),
-            parameters={"points": 12},
-            cwd=str(folder),
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-        )
+        execute_stage(notebook, executed / notebook.name, {"points": 12}, timeout=600)
         name = notebook.stem.split("-", 1)[1]
         print(
             f"[{n}/{len(notebooks)}] {name}: done in {time.perf_counter() - t0:.1f} s", flush=True

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import yaml
+
+# libyaml's C loader when PyYAML was built with it (ten times faster), else the Python one.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class UserError(Exception):
     """A mistake the user can fix; shown as one line, never as a traceback."""

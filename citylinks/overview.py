@@ -9,7 +9,7 @@ import jinja2
 import pandas as pd
 
 from citylinks.publish import REPORT_CSS, TEMPLATES, provenance_html
-from citylinks.report import publish_chart
+from citylinks.report import publish_chart, table_html
 
 
 def _read(work: Path, name: str, *, skip: tuple[str, ...] = ()) -> pd.DataFrame | None:
@@ -43,7 +43,8 @@ def shown_charts(work: Path) -> dict[str, str]:
 
 
 def _chart(charts: dict[str, str], name: str, draw, out: Path) -> str:
-    # The notebook's figure when it showed one of this name; else drawn here.
+    # The notebook's figure when it showed one of this name; else drawn here (`draw` imports the
+    # plotting code, which a run that reuses the notebooks' figures never loads).
     return charts.get(name) or publish_chart(draw(), out_dir=out)
 
 
@@ -84,8 +85,6 @@ def sector_section(
     work: Path, out: Path, *, top: int, charts: dict[str, str] | None = None
 ) -> dict | None:
     """Return the overview's sector findings: top sectors and how the leading ones move."""
-    from citylinks.sectors import plot_sector_totals, plot_sector_trends
-
     charts = charts or {}
     mentions, trends = _read(work, "sector_mentions"), _read(work, "sector_trends")
     if mentions is None or trends is None:
@@ -101,18 +100,24 @@ def sector_section(
             f"{int(lead['articles'])} articles. Trends are per 1,000 words, with the number of "
             "articles behind each period on its label."
         )
+
+    def draw_totals():
+        from citylinks.sectors import plot_sector_totals
+
+        return plot_sector_totals(mentions, top=top)
+
+    def draw_trends():
+        from citylinks.sectors import plot_sector_trends
+
+        return plot_sector_trends(trends, top=min(top, 6))
+
     return {
         "anchor": "sectors",
         "title": "Sectors: what Hanoi cooperates on",
         "text": text,
         "blocks": [
-            _chart(charts, "sector_totals", lambda: plot_sector_totals(mentions, top=top), out),
-            _chart(
-                charts,
-                "sector_trends",
-                lambda: plot_sector_trends(trends, top=min(top, 6)),
-                out,
-            ),
+            _chart(charts, "sector_totals", draw_totals, out),
+            _chart(charts, "sector_trends", draw_trends, out),
         ],
         "link": "02-sector-mentions.html",
         "link_text": "All sectors, the heatmap and the sentence behind every count",
@@ -130,9 +135,7 @@ def partner_section(
     charts: dict[str, str] | None = None,
 ) -> dict | None:
     """Return the overview's partner findings: main partners, a map and the latest engagements."""
-    from citylinks.maps import plot_partner_engagements, plot_partner_map
     from citylinks.partners import roll_up
-    from citylinks.report import table_html
 
     charts = charts or {}
     mentions, engagements = _read(work, "partner_mentions"), _read(work, "engagements")
@@ -158,23 +161,24 @@ def partner_section(
             f"{len(ranking)} partners appear as the other side of a meeting, visit or agreement; "
             f"the most frequent is {ranking.index[0]} ({int(ranking.iloc[0])} articles)."
         )
+
+    def draw_partners():
+        from citylinks.maps import plot_partner_engagements
+
+        return plot_partner_engagements(rolled, top=top, level=level)
+
+    def draw_map():
+        from citylinks.maps import plot_partner_map
+
+        return plot_partner_map(rolled, home_name=home, home_country=country)
+
     return {
         "anchor": "partners",
         "title": f"Partners: who {home} engages with",
         "text": text,
         "blocks": [
-            _chart(
-                charts,
-                "partners",
-                lambda: plot_partner_engagements(rolled, top=top, level=level),
-                out,
-            ),
-            _chart(
-                charts,
-                "partner_map",
-                lambda: plot_partner_map(rolled, home_name=home, home_country=country),
-                out,
-            ),
+            _chart(charts, "partners", draw_partners, out),
+            _chart(charts, "partner_map", draw_map, out),
         ],
         "after": "<h3>Latest engagements</h3>"
         + table_html(latest, top=8, csv_href="data/engagements.csv", caption="Newest first."),

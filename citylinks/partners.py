@@ -22,9 +22,9 @@ import pandas as pd
 import yaml
 
 from citylinks.dates import MONTHS
-from citylinks.errors import ConfigError, ParameterError, describe_yaml_error
+from citylinks.errors import YAML_LOADER, ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
-from citylinks.sentences import cut_sentences, learned_abbreviations
+from citylinks.sentences import cut_sentences, with_known_abbreviations
 
 # Bump when matching rules change, so cached per-article results are invalidated.
 MATCHER_VERSION = "partners-1"
@@ -394,7 +394,7 @@ def _read_gazetteer_file(path: Path, home) -> bytes:
 
 def _parse_gazetteer(path: Path, raw: bytes):
     try:
-        return yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)
+        return yaml.load(raw.decode("utf-8"), Loader=YAML_LOADER)
     except UnicodeDecodeError:
         raise ConfigError(path, "not UTF-8 text") from None
     except yaml.YAMLError as exc:
@@ -404,9 +404,6 @@ def _parse_gazetteer(path: Path, raw: bytes):
 def _check_home_country(code: str, known) -> None:
     if code and code not in known:
         raise ParameterError(f"home_country {code!r} is not an ISO 3166-1 alpha-2 code")
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
@@ -1250,18 +1247,15 @@ def assess_article_partners(
     mentions: Sequence[PlaceMention],
     gazetteer: Gazetteer,
     *,
-    splitter=None,
     title: str = "",
     standfirst: str = "",
-    abbreviations: frozenset[str] | None = None,
+    abbreviations: Iterable[str] | None = None,
 ) -> list[dict]:
     """Return one record per place an article names: count, role and whether it is primary.
     A pure function of one article, for caching or worker processes."""
     if not mentions:
         return []
-    if abbreviations is None:
-        abbreviations = learned_abbreviations(splitter)
-    doc = _Article(text, title, standfirst, abbreviations)
+    doc = _Article(text, title, standfirst, with_known_abbreviations(abbreviations))
     by_place: dict[str, list[PlaceMention]] = defaultdict(list)
     for m in mentions:
         by_place[m.name].append(m)
@@ -1374,7 +1368,7 @@ def match_partners(
     articles: pd.DataFrame,
     gazetteer: Gazetteer,
     *,
-    splitter=None,
+    abbreviations: Iterable[str] | None = None,
     scans: Sequence[PlaceScan] | None = None,
     workers: int = 1,
     cache_dir: str | Path | None = None,
@@ -1382,7 +1376,7 @@ def match_partners(
     """Return the `partner_mentions` table: every partner each article names, with its count,
     role (counterpart or mentioned) and the article's one primary partner.
 
-    `splitter` (from `train_sentence_splitter`) lends its abbreviations to sentence cutting.
+    A sentence never ends on one of the `abbreviations` (from `learn_abbreviations`).
     `scans` may hold precomputed `scan_places` results (one per analysed article, in order).
     Per-article results are kept in `cache_dir` and reused while the text, the gazetteer and the
     code are unchanged; new articles are read in `workers` processes (0: one per core)."""
@@ -1394,7 +1388,7 @@ def match_partners(
     columns = {c: pages[c].tolist() for c in pages}
     del pages
     n = len(columns["article_id"])
-    abbreviations = learned_abbreviations(splitter)
+    abbreviations = with_known_abbreviations(abbreviations)
     shared = {"gazetteer": gazetteer, "abbreviations": abbreviations}
     if scans is None:
         cache = ResultCache(cache_dir, "place-scans", config=gazetteer.fingerprint)
@@ -1529,7 +1523,7 @@ def extract_engagements(
     *,
     lexicon=None,
     article_sectors: pd.DataFrame | None = None,
-    splitter=None,
+    abbreviations: Iterable[str] | None = None,
     workers: int = 1,
     cache_dir: str | Path | None = None,
 ) -> pd.DataFrame:
@@ -1556,7 +1550,7 @@ def extract_engagements(
     keep = analysed_mask(articles) & articles["article_id"].astype(str).isin(
         set(counterparts["article_id"].astype(str))
     )
-    abbreviations = learned_abbreviations(splitter)
+    abbreviations = with_known_abbreviations(abbreviations)
     known = _known_sectors(article_sectors, articles, lexicon)
 
     def jobs():

@@ -7,11 +7,14 @@ import html
 import io
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from citylinks.charts import Chart
 from citylinks.tables import export_csv
+
+if TYPE_CHECKING:  # a chart comes drawn: tables and notes need no matplotlib
+    from citylinks.charts import Chart
 
 # Wide tables and long sentences stay readable inside a scrolling box.
 TABLE_STYLE = "max-height:28em;overflow:auto;border:1px solid #ddd;margin:0.5em 0 1em 0"

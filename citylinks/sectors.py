@@ -17,10 +17,10 @@ import ahocorasick
 import pandas as pd
 import yaml
 
-from citylinks.errors import ConfigError, ParameterError, describe_yaml_error
+from citylinks.errors import YAML_LOADER, ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
 from citylinks.periods import PERIODS, all_periods, assign_period, choose_period
-from citylinks.sentences import learned_abbreviations
+from citylinks.sentences import with_known_abbreviations
 from citylinks.tables import STAMP, analysed_mask, analysed_texts
 
 # --- Normalisation -------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def _read_yaml(path: Path):
     except UnicodeDecodeError:
         _fail(path, "not UTF-8 text")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as err:
         _fail(path, describe_yaml_error(err))
     return raw, data
@@ -621,7 +621,7 @@ def find_mention_sentences(
 ) -> list[str]:
     """Return the sentence that holds each mention, in order (whitespace folded).
 
-    `abbreviations` are those a sentence never ends on (`learned_abbreviations(splitter)`).
+    `abbreviations` are those a sentence never ends on (`learn_abbreviations`).
     """
     from citylinks.sentences import cut_sentences
 
@@ -717,8 +717,8 @@ class _EvidenceFile:
 def match_sector_terms(
     articles: pd.DataFrame,
     lexicon: Lexicon,
-    splitter,
     *,
+    abbreviations: Iterable[str] | None = None,
     work_dir: str | Path,
     workers: int = 1,
     cache_dir: str | Path | None = None,
@@ -726,15 +726,16 @@ def match_sector_terms(
     """Find the sector terms of each analysed article and the sentence around each.
 
     Counts stay in memory; the sentences go straight to the `sector_evidence` stage table in
-    `work_dir`, so a large corpus never holds them all. Results are kept in `cache_dir` by the
-    article's text and reused while the lexicon, the sentence splitter's abbreviations and the
-    code are unchanged; new articles are matched in `workers` processes (0: one per core).
+    `work_dir`, so a large corpus never holds them all. A sentence never ends on one of the
+    `abbreviations` (from `learn_abbreviations`). Results are kept in `cache_dir` by the
+    article's text and reused while the lexicon, the abbreviations and the code are unchanged;
+    new articles are matched in `workers` processes (0: one per core).
     """
     from citylinks.cache import ResultCache, content_key, map_articles
     from citylinks.tables import stage_path
 
     ok = _ok_articles(articles)
-    abbreviations = learned_abbreviations(splitter)
+    abbreviations = with_known_abbreviations(abbreviations)
     config = f"sectors\n{lexicon.fingerprint}\n{' '.join(sorted(abbreviations))}"
     cache = ResultCache(cache_dir, "sector-hits", config=config)
     jobs = ((content_key(text), (text,)) for text in analysed_texts(articles))
@@ -778,7 +779,11 @@ def join_sector_labels(labels: Iterable[str]) -> str:
 
 
 def collect_sector_evidence(
-    articles: pd.DataFrame, lexicon: Lexicon, splitter, *, sectors=None
+    articles: pd.DataFrame,
+    lexicon: Lexicon,
+    *,
+    abbreviations: Iterable[str] | None = None,
+    sectors=None,
 ) -> pd.DataFrame:
     """One row per mention with the sentence that holds it, so every count can be checked.
 
@@ -787,7 +792,7 @@ def collect_sector_evidence(
     """
     ok = _ok_articles(articles)
     labels = lexicon.labels
-    shared = (lexicon, learned_abbreviations(splitter))
+    shared = (lexicon, with_known_abbreviations(abbreviations))
     rows = [
         (article_id, published, sector, labels[sector], term, sentence)
         for article_id, published, text in zip(

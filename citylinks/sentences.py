@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import os
-import pickle
 import re
 from collections.abc import Iterable
 from pathlib import Path
-
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
 # Abbreviations common in this news genre that a small corpus may not teach Punkt.
 KNOWN_ABBREVIATIONS = {
@@ -50,14 +47,56 @@ KNOWN_ABBREVIATIONS = {
 TRAINING_CHARS = 300_000
 
 
-def train_sentence_splitter(
-    texts: Iterable[str], *, max_chars: int = TRAINING_CHARS, cache_dir: str | Path | None = None
-):
-    """Return a Punkt sentence splitter trained on the given texts (their first `max_chars`).
+def train_sentence_splitter(texts: Iterable[str], *, max_chars: int = TRAINING_CHARS):
+    """Return a Punkt sentence splitter trained on the given texts (their first `max_chars`),
+    which also knows this genre's common abbreviations."""
+    # NLTK is imported here, not with the module: cutting sentences, and a run whose
+    # abbreviations are cached, need none of it.
+    from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTrainer
 
-    With `cache_dir`, the learned parameters are kept there and reused while the training text
-    and the code are the same.
+    trainer = PunktTrainer()
+    for text in _training_sample(texts, max_chars):
+        trainer.train(text, finalize=False)
+    trainer.finalize_training()
+    params = trainer.get_params()
+    params.abbrev_types.update(KNOWN_ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+def learn_abbreviations(
+    texts: Iterable[str], *, max_chars: int = TRAINING_CHARS, cache_dir: str | Path | None = None
+) -> frozenset[str]:
+    """Return the abbreviations a sentence never ends on: this genre's common ones, and those
+    Punkt learns from the texts (their first `max_chars`).
+
+    With `cache_dir`, they are kept there as plain text and reused while the training text and
+    the code are the same.
     """
+    sample = _training_sample(texts, max_chars)
+    cached = None
+    if cache_dir:
+        from citylinks.cache import code_version, content_key
+
+        cached = Path(cache_dir) / f"abbreviations-{content_key(code_version(), *sample)}.txt"
+        try:
+            return with_known_abbreviations(cached.read_text(encoding="utf-8").split("\n"))
+        except (OSError, UnicodeDecodeError):
+            pass
+    found = learned_abbreviations(train_sentence_splitter(sample, max_chars=max_chars))
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            for stale in cached.parent.glob("abbreviations-*.txt"):
+                stale.unlink(missing_ok=True)
+            partial = cached.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text("\n".join(sorted(found)), encoding="utf-8")
+            partial.replace(cached)
+        except OSError:
+            pass  # an unwritable cache only means training again next time
+    return found
+
+
+def _training_sample(texts: Iterable[str], max_chars: int) -> list[str]:
     sample: list[str] = []
     seen = 0
     for text in texts:
@@ -65,33 +104,12 @@ def train_sentence_splitter(
             break
         sample.append(text)
         seen += len(text)
-    cached = None
-    if cache_dir:
-        from citylinks.cache import code_version, content_key
+    return sample
 
-        cached = Path(cache_dir) / f"punkt-{content_key(code_version(), *sample)}.pickle"
-        try:
-            with cached.open("rb") as f:
-                return PunktSentenceTokenizer(pickle.load(f))
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass
-    trainer = PunktTrainer()
-    for text in sample:
-        trainer.train(text, finalize=False)
-    trainer.finalize_training()
-    params: PunktParameters = trainer.get_params()
-    params.abbrev_types.update(KNOWN_ABBREVIATIONS)
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            for stale in cached.parent.glob("punkt-*.pickle"):
-                stale.unlink(missing_ok=True)
-            partial = cached.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_bytes(pickle.dumps(params))
-            partial.replace(cached)
-        except OSError:
-            pass  # an unwritable cache only means training again next time
-    return PunktSentenceTokenizer(params)
+
+def with_known_abbreviations(abbreviations: Iterable[str] | None) -> frozenset[str]:
+    """Return the given abbreviations and this genre's common ones, together."""
+    return frozenset(KNOWN_ABBREVIATIONS).union(a for a in abbreviations or () if a)
 
 
 # A sentence ends at end punctuation (and closing quotes or brackets), then a space and a capital.
@@ -102,8 +120,9 @@ _OPENERS = "\"“‘'("
 def learned_abbreviations(splitter) -> frozenset[str]:
     """Abbreviations a sentence never ends on: those the corpus taught the splitter, and ours."""
     params = getattr(splitter, "_params", None)
-    learned = getattr(params, "abbrev_types", ()) if params is not None else ()
-    return frozenset(KNOWN_ABBREVIATIONS) | frozenset(learned)
+    return with_known_abbreviations(
+        getattr(params, "abbrev_types", ()) if params is not None else ()
+    )
 
 
 def _abbreviation_before(block: str, dot: int, abbreviations: frozenset[str]) -> bool:

@@ -11,7 +11,7 @@ from citylinks.cache import PARALLEL_MIN_JOBS, ResultCache, content_key, map_art
 from citylinks.corpus import load_articles
 from citylinks.paths import DEFAULT_LEXICON
 from citylinks.sectors import count_sector_mentions, load_lexicon, match_sector_terms
-from citylinks.sentences import train_sentence_splitter
+from citylinks.sentences import learn_abbreviations
 
 CALLS: list[str] = []
 
@@ -167,7 +167,7 @@ def test_an_added_article_is_cleaned_and_the_others_come_from_the_cache(tmp_path
 
 
 def test_sector_hits_follow_a_changed_lexicon(tmp_path, seed_articles):
-    splitter = train_sentence_splitter(seed_articles["text"])
+    abbreviations = learn_abbreviations(seed_articles["text"])
     lexicon_file = tmp_path / "sectors.yaml"
     lexicon_file.write_text(
         "sectors:\n  - id: transport\n    label: Transport\n    terms: [metro]\n",
@@ -177,7 +177,7 @@ def test_sector_hits_follow_a_changed_lexicon(tmp_path, seed_articles):
     before = match_sector_terms(
         seed_articles,
         load_lexicon(lexicon_file),
-        splitter,
+        abbreviations=abbreviations,
         work_dir=tmp_path / "work",
         cache_dir=cache_dir,
     )
@@ -190,7 +190,7 @@ def test_sector_hits_follow_a_changed_lexicon(tmp_path, seed_articles):
     after = match_sector_terms(
         seed_articles,
         load_lexicon(lexicon_file),
-        splitter,
+        abbreviations=abbreviations,
         work_dir=tmp_path / "work",
         cache_dir=cache_dir,
     )
@@ -199,11 +199,15 @@ def test_sector_hits_follow_a_changed_lexicon(tmp_path, seed_articles):
 
 def test_counts_from_cached_hits_equal_counts_from_matching(tmp_path, seed_articles):
     lexicon = load_lexicon(DEFAULT_LEXICON)
-    splitter = train_sentence_splitter(seed_articles["text"])
+    abbreviations = learn_abbreviations(seed_articles["text"])
     direct = count_sector_mentions(seed_articles, lexicon)
     for _ in range(2):  # the second time every article comes from the cache
         hits = match_sector_terms(
-            seed_articles, lexicon, splitter, work_dir=tmp_path / "work", cache_dir=tmp_path
+            seed_articles,
+            lexicon,
+            abbreviations=abbreviations,
+            work_dir=tmp_path / "work",
+            cache_dir=tmp_path,
         )
         pd.testing.assert_frame_equal(
             count_sector_mentions(seed_articles, lexicon, found=hits), direct

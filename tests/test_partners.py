@@ -19,7 +19,7 @@ from citylinks.partners import (
     suggest_gazetteer_additions,
 )
 from citylinks.paths import DEFAULT_GAZETTEER
-from citylinks.sentences import train_sentence_splitter
+from citylinks.sentences import learn_abbreviations
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,8 @@ def gaz():
 
 
 @pytest.fixture(scope="module")
-def splitter():
-    return train_sentence_splitter(
+def abbreviations():
+    return learn_abbreviations(
         ["Hanoi met Seoul officials on March 3. They signed an MoU. Rep. Kim spoke."] * 20
     )
 
@@ -329,18 +329,20 @@ def test_missing_gazetteer_file(tmp_path):
         ),  # Seoul only locates its district
     ],
 )
-def test_roles_and_primary(gaz, splitter, title, body, roles, primary):
-    table = match_partners(pd.DataFrame([article(1, title, body)]), gaz, splitter=splitter)
+def test_roles_and_primary(gaz, abbreviations, title, body, roles, primary):
+    table = match_partners(
+        pd.DataFrame([article(1, title, body)]), gaz, abbreviations=abbreviations
+    )
     assert dict(zip(table["partner"], table["role"], strict=True)) == roles
     assert table.loc[table["primary"], "partner"].tolist() == ([primary] if primary else [])
 
 
-def test_one_primary_per_article_and_columns(gaz, splitter):
+def test_one_primary_per_article_and_columns(gaz, abbreviations):
     rows = [
         article(1, "Hanoi, Seoul and Busan ties", ["Seoul and Busan met Hanoi on May 1."]),
         article(2, "Hanoi and Paris", ["Paris met Hanoi on June 3 in France."]),
     ]
-    table = match_partners(pd.DataFrame(rows), gaz, splitter=splitter)
+    table = match_partners(pd.DataFrame(rows), gaz, abbreviations=abbreviations)
     for column in [
         "article_id",
         "published",
@@ -360,23 +362,23 @@ def test_one_primary_per_article_and_columns(gaz, splitter):
     assert table.loc[table["primary"], "partner"].tolist() == ["Seoul", "Paris"]
 
 
-def test_quarantined_articles_are_skipped(gaz, splitter):
+def test_quarantined_articles_are_skipped(gaz, abbreviations):
     row = article(1, "Hanoi and Seoul", ["Seoul met Hanoi on May 1."])
     bad = dict(row, article_id="a2", status="duplicate")
-    table = match_partners(pd.DataFrame([row, bad]), gaz, splitter=splitter)
+    table = match_partners(pd.DataFrame([row, bad]), gaz, abbreviations=abbreviations)
     assert set(table["article_id"]) == {"a1"}
 
 
-def test_common_words_of_the_corpus_are_not_places(gaz, splitter):
+def test_common_words_of_the_corpus_are_not_places(gaz, abbreviations):
     # "Garland" (Texas) is a package city; this corpus uses "garland" as a word.
     rows = [
         article(1, "Hanoi and Osaka", ["Garland officials met Hanoi on May 1 in Osaka."]),
         article(2, "Flower show", ["A garland of lotus, and a garland of roses."]),
     ]
-    table = match_partners(pd.DataFrame(rows), gaz, splitter=splitter)
+    table = match_partners(pd.DataFrame(rows), gaz, abbreviations=abbreviations)
     assert "Osaka" in set(table["partner"])
     assert "Garland" not in set(table["partner"])
-    alone = match_partners(pd.DataFrame(rows[:1]), gaz, splitter=splitter)
+    alone = match_partners(pd.DataFrame(rows[:1]), gaz, abbreviations=abbreviations)
     assert "Garland" in set(alone["partner"])  # the rule is the corpus's, not a fixed list
 
 
@@ -391,13 +393,13 @@ def test_a_packed_scan_unpacks_to_the_same_mentions(gaz):
     assert packed[3] == scan.lowercase
 
 
-def test_scan_is_pure_and_reusable(gaz, splitter):
+def test_scan_is_pure_and_reusable(gaz, abbreviations):
     rows = [article(1, "Hanoi and Seoul", ["Seoul met Hanoi on May 1."])]
     frame = pd.DataFrame(rows)
     scans = [scan_places(t, gaz) for t in frame["text"]]
     assert scans == [scan_places(t, gaz) for t in frame["text"]]
-    direct = match_partners(frame, gaz, splitter=splitter)
-    reused = match_partners(frame, gaz, splitter=splitter, scans=scans)
+    direct = match_partners(frame, gaz, abbreviations=abbreviations)
+    reused = match_partners(frame, gaz, abbreviations=abbreviations, scans=scans)
     pd.testing.assert_frame_equal(direct, reused)
 
 
@@ -453,19 +455,19 @@ def test_scan_is_pure_and_reusable(gaz, splitter):
         (["Tokyo is large. Tokyo has a metro."], "Tokyo", "other", ""),
     ],
 )
-def test_engagement_type_and_date(gaz, splitter, body, partner, kind, event_date):
+def test_engagement_type_and_date(gaz, abbreviations, body, partner, kind, event_date):
     from citylinks.partners import extract_engagements
 
     frame = pd.DataFrame([article(1, "Hanoi news", body)])
-    mentions = match_partners(frame, gaz, splitter=splitter)
-    engagements = extract_engagements(frame, mentions, splitter=splitter)
+    mentions = match_partners(frame, gaz, abbreviations=abbreviations)
+    engagements = extract_engagements(frame, mentions, abbreviations=abbreviations)
     assert engagements["partner"].tolist() == [partner]
     assert engagements["type"].tolist() == [kind]
     assert engagements["event_date"].tolist() == [event_date]
     assert engagements["sentence"].iloc[0] in " ".join(body)
 
 
-def test_a_city_and_its_country_are_one_engagement(gaz, splitter):
+def test_a_city_and_its_country_are_one_engagement(gaz, abbreviations):
     from citylinks.partners import extract_engagements
 
     frame = pd.DataFrame(
@@ -481,8 +483,8 @@ def test_a_city_and_its_country_are_one_engagement(gaz, splitter):
             )
         ]
     )
-    mentions = match_partners(frame, gaz, splitter=splitter)
-    engagements = extract_engagements(frame, mentions, splitter=splitter)
+    mentions = match_partners(frame, gaz, abbreviations=abbreviations)
+    engagements = extract_engagements(frame, mentions, abbreviations=abbreviations)
     assert engagements["partner"].tolist() == ["Guangzhou", "Paris"]
     assert engagements["primary"].tolist() == [True, False]
 
@@ -511,7 +513,7 @@ def test_event_dates(sentence, published, expected):
 
 
 @pytest.fixture(scope="module")
-def mentions_table(gaz, splitter):
+def mentions_table(gaz, abbreviations):
     rows = [
         article(
             1,
@@ -520,7 +522,7 @@ def mentions_table(gaz, splitter):
         ),
         article(2, "Hanoi and Guangzhou", ["Guangzhou met Hanoi on May 2.", "Osaka too."]),
     ]
-    return match_partners(pd.DataFrame(rows), gaz, splitter=splitter)
+    return match_partners(pd.DataFrame(rows), gaz, abbreviations=abbreviations)
 
 
 @pytest.mark.parametrize(
@@ -606,8 +608,10 @@ def seeds_found(tmp_path_factory, gaz):
 
     articles = load_articles(copy_seeds(tmp_path_factory.mktemp("seeds")), workers=1).articles
     lexicon = load_lexicon(DEFAULT_LEXICON)
-    splitter = train_sentence_splitter(articles["text"])
-    hits = match_sector_terms(articles, lexicon, splitter, work_dir=tmp_path_factory.mktemp("w"))
+    abbreviations = learn_abbreviations(articles["text"])
+    hits = match_sector_terms(
+        articles, lexicon, abbreviations=abbreviations, work_dir=tmp_path_factory.mktemp("w")
+    )
     return articles, lexicon, hits.sectors, match_partners(articles, gaz)
 
 

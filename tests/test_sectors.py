@@ -32,7 +32,7 @@ from citylinks.sectors import (
     tabulate_lexicon,
     undated_articles,
 )
-from citylinks.sentences import train_sentence_splitter
+from citylinks.sentences import learn_abbreviations
 
 NBSP = "\u00a0"
 
@@ -466,12 +466,12 @@ def test_match_sector_terms_counts_in_memory_and_writes_every_sentence(mini, tmp
             ("a4", "2024-05-01", 9, "duplicate", "Art art art.", "A4", "a4.txt"),
         ]
     )
-    splitter = train_sentence_splitter(articles["text"])
-    hits = match_sector_terms(articles, mini, splitter, work_dir=tmp_path)
+    abbreviations = learn_abbreviations(articles["text"])
+    hits = match_sector_terms(articles, mini, abbreviations=abbreviations, work_dir=tmp_path)
     assert hits.evidence == tmp_path / "sector_evidence.parquet"
     evidence = pd.read_parquet(hits.evidence)
     pd.testing.assert_frame_equal(
-        evidence.astype(str), collect_sector_evidence(articles, mini, splitter)
+        evidence.astype(str), collect_sector_evidence(articles, mini, abbreviations=abbreviations)
     )
     assert hits.mentions == len(evidence) == 7
     counts = {(r.article_id, r.term): r.count for r in hits.counts.itertuples()}
@@ -613,19 +613,19 @@ def test_trend_parameters_are_checked(options, message):
 
 
 @pytest.fixture(scope="module")
-def splitter():
-    from citylinks.sentences import train_sentence_splitter
+def abbreviations():
+    from citylinks.sentences import learn_abbreviations
 
-    return train_sentence_splitter([seed_body(p) for p in sorted(DEFAULT_CORPUS.glob("*.txt"))])
+    return learn_abbreviations([seed_body(p) for p in sorted(DEFAULT_CORPUS.glob("*.txt"))])
 
 
-def test_evidence_holds_the_sentence_of_each_mention(mini, splitter):
+def test_evidence_holds_the_sentence_of_each_mention(mini, abbreviations):
     text = (
         "Hanoi and Seoul met.\n\nThey discussed farms. The art scene was praised by Mr. Kim "
         "in detail.\n\nNo sector here."
     )
     articles = articles_table([("a1", "2024-01-15", 20, "ok", text, "T", "a1.txt")])
-    evidence = collect_sector_evidence(articles, mini, splitter)
+    evidence = collect_sector_evidence(articles, mini, abbreviations=abbreviations)
     assert list(evidence.columns) == [
         "article_id",
         "published",
@@ -638,14 +638,14 @@ def test_evidence_holds_the_sentence_of_each_mention(mini, splitter):
         ("farms", "They discussed farms."),
         ("art", "The art scene was praised by Mr. Kim in detail."),
     ]
-    only = collect_sector_evidence(articles, mini, splitter, sectors=["culture"])
+    only = collect_sector_evidence(articles, mini, abbreviations=abbreviations, sectors=["culture"])
     assert list(only["term"]) == ["art"]
 
 
-def test_evidence_for_every_seed_mention(lexicon, splitter):
+def test_evidence_for_every_seed_mention(lexicon, abbreviations):
     texts = {p.stem: seed_body(p) for p in sorted(DEFAULT_CORPUS.glob("*.txt"))}
     articles = articles_table([(k, "2024-01-01", 500, "ok", t, k, k) for k, t in texts.items()])
-    evidence = collect_sector_evidence(articles, lexicon, splitter)
+    evidence = collect_sector_evidence(articles, lexicon, abbreviations=abbreviations)
     mentions = count_sector_mentions(articles, lexicon)
     assert len(evidence) == mentions["count"].sum()
     for row in evidence.itertuples():

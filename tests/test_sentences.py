@@ -1,0 +1,92 @@
+"""Sentences: abbreviations learned from the corpus (and cached), and the rule that cuts by them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from citylinks.sentences import (
+    KNOWN_ABBREVIATIONS,
+    cut_sentences,
+    learn_abbreviations,
+    learned_abbreviations,
+    train_sentence_splitter,
+    with_known_abbreviations,
+)
+
+# Punkt learns "corp" and "dept" from this: they end with a dot yet are followed by more sentence.
+CORPORATE = [
+    "Officials of Lotte Corp. and Vingroup Corp. met in Hanoi. The Dept. of Planning hosted "
+    "them. Samsung Corp. said it would invest. Approx. 20 firms came."
+] * 30
+PLAIN = ["Hanoi met Seoul officials on March 3. They signed an MoU. The talks went well."] * 30
+
+
+def test_abbreviations_hold_the_corpus_own_and_the_known_ones():
+    found = learn_abbreviations(CORPORATE)
+    assert {"corp", "dept"} <= found
+    assert set(KNOWN_ABBREVIATIONS) <= found
+    assert found == learned_abbreviations(train_sentence_splitter(CORPORATE))
+    assert "corp" not in learn_abbreviations(PLAIN)
+
+
+def test_cached_abbreviations_are_the_same_and_need_no_nltk(tmp_path):
+    first = learn_abbreviations(CORPORATE, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("abbreviations-*.txt"))) == 1
+    texts = tmp_path / "texts.json"
+    texts.write_text(json.dumps(CORPORATE), encoding="utf-8")
+    script = (
+        "import json, sys\n"
+        "from citylinks.sentences import learn_abbreviations\n"
+        f"texts = json.loads(open({str(texts)!r}, encoding='utf-8').read())\n"
+        f"found = learn_abbreviations(texts, cache_dir={str(tmp_path)!r})\n"
+        "print(json.dumps({'found': sorted(found), 'nltk': 'nltk' in sys.modules}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    again = json.loads(out)
+    assert again == {"found": sorted(first), "nltk": False}
+
+
+def test_another_training_text_replaces_the_cached_abbreviations(tmp_path):
+    learn_abbreviations(CORPORATE, cache_dir=tmp_path)
+    before = set(tmp_path.glob("abbreviations-*.txt"))
+    plain = learn_abbreviations(PLAIN, cache_dir=tmp_path)
+    after = set(tmp_path.glob("abbreviations-*.txt"))
+    assert len(after) == 1 and after != before
+    assert "corp" not in plain
+
+
+def test_known_abbreviations_join_the_given_ones_without_blanks():
+    assert with_known_abbreviations(["corp", ""]) == frozenset(KNOWN_ABBREVIATIONS) | {"corp"}
+    assert with_known_abbreviations(None) == frozenset(KNOWN_ABBREVIATIONS)
+
+
+@pytest.mark.parametrize(
+    ("block", "abbreviations", "sentences"),
+    [
+        (
+            "Hanoi met Seoul. They signed an MoU.",
+            set(),
+            ["Hanoi met Seoul.", "They signed an MoU."],
+        ),
+        ("Lotte Corp. Vingroup signed too.", {"corp"}, ["Lotte Corp. Vingroup signed too."]),
+        ("Lotte Corp. Vingroup signed too.", set(), ["Lotte Corp.", "Vingroup signed too."]),
+        (
+            "Rafael R. Sevilla spoke. Then he left.",
+            set(),
+            ["Rafael R. Sevilla spoke.", "Then he left."],
+        ),
+        ("It rose 3.5 percent. Trade grew.", set(), ["It rose 3.5 percent.", "Trade grew."]),
+        ("He said: no. and left.", set(), ["He said: no. and left."]),  # no capital after the dot
+    ],
+)
+def test_sentences_are_cut_at_end_punctuation_but_not_after_an_abbreviation(
+    block, abbreviations, sentences
+):
+    spans = cut_sentences(block, frozenset(abbreviations))
+    assert [block[s:e] for s, e in spans] == sentences
