@@ -12,6 +12,9 @@ HEADING = re.compile(
     r'<h([23]) id="([^"]+)">(.*?)(?:<a class="anchor-link"[^>]*>[^<]*</a>)?</h\1>', re.S
 )
 TAG = re.compile(r"<[^>]+>")
+PROVENANCE_HEADING = '<h2 id="provenance">Provenance</h2>'
+# Where a page drafted before the run ends gets its provenance (how long the run took).
+PROVENANCE_SLOT = "<!--CITYLINKS-PROVENANCE-->"
 
 _exporter = None
 
@@ -87,12 +90,6 @@ def provenance_html(info: dict) -> str:
     ]
     items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows)
     return f'<footer class="cl-provenance">{PROVENANCE_HEADING}<dl>{items}</dl></footer>'
-
-
-PROVENANCE_HEADING = '<h2 id="provenance">Provenance</h2>'
-
-
-PROVENANCE_SLOT = "<!--CITYLINKS-PROVENANCE-->"
 
 
 def draft_page(executed: Path, *, reports: list[tuple[str, str]], fold_code: bool = True) -> str:
