@@ -2,10 +2,11 @@
 
     python benchmarks/notebook_floor.py WORK_DIR
 
-Each notebook imports pandas and matplotlib and draws one chart. All four are executed by
-citylinks.pipeline.execute_stage (papermill with run_all.py's options, the kernel stopped at once
-when its notebook is done) and then rendered to HTML with one nbconvert HTMLExporter, in this one
-process, which skips the JSON-schema format grammar as run_all.py does. Whatever run_all.py spends beyond this is the
+Each notebook imports pandas and matplotlib and draws one chart. They go through run_all.py's
+own machinery: citylinks.pipeline.execute_stage runs each (papermill with run_all.py's options,
+the kernel stopped at once when its notebook is done), and the side process of `start_drafter`
+renders each page with citylinks' template while the next one runs; the pages get their
+provenance at the end. This process skips the JSON-schema format grammar as run_all.py does. Whatever run_all.py spends beyond this is the
 project's own cost. Prints one line per notebook, like run_all.py: `[1/4] floor-1: done in 2.1 s`.
 """
 
@@ -56,14 +57,17 @@ def write_notebooks(folder: Path, *, count: int = NOTEBOOKS) -> list[Path]:
 def run_floor(folder: Path) -> float:
     """Execute and render the trivial notebooks; return the seconds it took (imports included)."""
     started = time.perf_counter()
-    from citylinks.pipeline import _skip_format_grammar, execute_stage
+    from citylinks.pipeline import _skip_format_grammar, execute_stage, start_drafter
 
     _skip_format_grammar()
-    from nbconvert import HTMLExporter
+    from citylinks.publish import draft_page, fill_provenance
 
     notebooks = write_notebooks(folder / "notebooks")
     executed = folder / "executed"
     executed.mkdir(exist_ok=True)
+    reports = [(f"{notebook.stem}.html", notebook.stem) for notebook in notebooks]
+    drafter = start_drafter()
+    drafts = []
     for n, notebook in enumerate(notebooks, start=1):
         t0 = time.perf_counter()
         execute_stage(notebook, executed / notebook.name, {"points": 12}, timeout=600)
@@ -71,10 +75,11 @@ def run_floor(folder: Path) -> float:
         print(
             f"[{n}/{len(notebooks)}] {name}: done in {time.perf_counter() - t0:.1f} s", flush=True
         )
-    exporter = HTMLExporter(embed_images=True)
-    for notebook in notebooks:
-        body, _ = exporter.from_filename(str(executed / notebook.name))
-        (folder / f"{notebook.stem}.html").write_text(body, encoding="utf-8")
+        drafts.append(drafter.submit(draft_page, executed / notebook.name, reports=reports))
+    info = {"seconds": time.perf_counter() - started}
+    for draft, (href, _) in zip(drafts, reports, strict=True):
+        (folder / href).write_text(fill_provenance(draft.result(), info), encoding="utf-8")
+    drafter.shutdown()
     total = time.perf_counter() - started
     print(f"Reports written to {folder} in {total:.1f} s", flush=True)
     return total

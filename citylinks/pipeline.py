@@ -111,12 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
 def check_inputs(
     corpus: Path, params: dict, *, cache_dir: Path | None = None
 ) -> subprocess.Popen | None:
-    """Fail fast, in one line, on a missing corpus or a config file that cannot be used.
+    """Fail fast, in one line, on a missing corpus; start checking the config files.
 
-    The config files are checked in a short-lived process, which then goes on to compile the
-    gazetteer into `cache_dir` (where stage 3 finds it) while stage 1 runs; it is returned, to be
-    reaped with `finish_config_check`. This process never holds the libraries and tables a
-    check loads (about 130 MB) while it waits for the stages."""
+    The config files are checked in a short-lived process, returned for `confirm_config` to
+    hear its verdict. It then goes on to compile the gazetteer into `cache_dir` (where stage 3
+    finds it) while stage 1 runs, and is reaped with `finish_config_check`. This process never
+    holds the libraries and tables a check loads (about 130 MB) while it waits for the stages."""
     if not corpus.is_dir():
         raise UserError(f"corpus folder {corpus} does not exist; pass --corpus DIR")
     if not any(p.is_file() and not p.name.startswith(".") for p in corpus.rglob("*")):
@@ -132,7 +132,7 @@ def check_inputs(
     if not (config["sectors_file"] or config["partners_file"]):
         return None
     code = "import sys; from citylinks.pipeline import check_config; sys.exit(check_config())"
-    checker = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-c", code, json.dumps(config)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -140,8 +140,13 @@ def check_inputs(
         text=True,
         cwd=ROOT,
     )
-    if checker.stdout.readline().strip() == "usable":
-        return checker
+
+
+def confirm_config(checker: subprocess.Popen | None) -> None:
+    """Wait for the config check's verdict: a UserError with its one line when a file cannot
+    be used."""
+    if checker is None or checker.stdout.readline().strip() == "usable":
+        return
     _out, err = checker.communicate()
     if checker.returncode == 2:
         raise UserError(err.strip())
@@ -313,6 +318,8 @@ def run(argv: list[str] | None = None) -> int:
             params[name] = parse_param(name, raw)
         corpus, out, work = resolve(args.corpus), resolve(args.out), resolve(args.work)
         checker = check_inputs(corpus, params, cache_dir=work / "cache")
+        _import_papermill()  # meanwhile: it takes about as long as the check
+        confirm_config(checker)
     except UserError as exc:
         print(f"run_all.py: error: {exc}", file=sys.stderr)
         return 2
@@ -370,9 +377,11 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             print(f"{label}: done in {timings[notebook.stem]:.1f} s", flush=True)
             executed = stage_work / "executed" / notebook.name
             drafts.append(drafter.submit(draft_page, executed, reports=reports))
+            if n == len(stages) - 1 and _small_corpus(stage_work):
+                drafter.submit(_load_overview)
         current = None
         print("Rendering the reports", flush=True)
-        files, fingerprint = corpus_fingerprint(stage_work)
+        files, fingerprint = drafter.submit(corpus_fingerprint, stage_work).result()
         info = {
             "started": stamp.isoformat(timespec="seconds"),
             "seconds": time.perf_counter() - started,
@@ -389,9 +398,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         for draft, (href, _) in zip(drafts, reports, strict=True):
             page = fill_provenance(draft.result(), info)
             (stage_out / href).write_text(page, encoding="utf-8")
-        from citylinks.overview import write_overview
-
-        write_overview(stage_out, stage_work, info=info, reports=reports)
+        drafter.submit(_write_overview, stage_out, stage_work, info=info, reports=reports).result()
         swap_into(stage_out, out)
         swap_into(stage_work, work)
     except RunFailed as exc:
@@ -452,6 +459,32 @@ def start_drafter():
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_skip_format_grammar,
     )
+
+
+# Below this size of stage 1's table (about 15,000 articles), the side process loads what the
+# overview needs while the last stage runs; above it, memory matters more than half a second.
+SMALL_CORPUS_BYTES = 20_000_000
+
+
+def _small_corpus(work: Path) -> bool:
+    try:
+        return (work / "articles.parquet").stat().st_size < SMALL_CORPUS_BYTES
+    except OSError:
+        return False
+
+
+def _load_overview() -> None:
+    # Run in the side process: importing is all it does (pandas, pyarrow, jinja2, the overview).
+    import pyarrow.parquet  # noqa: F401
+
+    import citylinks.overview  # noqa: F401
+
+
+def _write_overview(out: Path, work: Path, *, info: dict, reports: list[tuple[str, str]]) -> None:
+    # In the side process that drafts pages: this process never loads pandas for it.
+    from citylinks.overview import write_overview as write
+
+    write(out, work, info=info, reports=reports)
 
 
 def report_links(stages: list[Path]) -> list[tuple[str, str]]:
