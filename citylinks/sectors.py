@@ -684,17 +684,16 @@ class _EvidenceFile:
         self.writer = None
         self.rows = 0
 
-    def add(self, article_id: str, published: str, hits, labels: dict[str, str]) -> None:
-        """Add one article's hits: (sector, term, sentence) each."""
-        n = len(hits)
+    def add(self, article_id: str, published: str, sectors, terms, sentences, labels) -> None:
+        """Add one article's hits, as its columns: sector, term and sentence of each."""
+        n = len(sectors)
         article, date, sector, label, term, sentence = self.columns
         article += [article_id] * n
         date += [published] * n
-        for h in hits:
-            sector.append(h[0])
-            label.append(labels[h[0]])
-            term.append(h[1])
-            sentence.append(h[2])
+        sector += sectors
+        label += map(labels.__getitem__, sectors)
+        term += terms
+        sentence += sentences
         if len(article) >= self.SLICE:
             self.flush()
 
@@ -754,15 +753,21 @@ def match_sector_terms(
     )
     discussed: dict[str, list[str]] = {"article_id": [], "sectors": []}
     rows = zip(ok["article_id"], ok["published"], results, strict=True)
+    c_article, c_published, c_sector, c_term, c_count = counts.values()
     for article_id, published, hits in rows:
-        evidence.add(article_id, published, hits, labels)
-        for (sector, term), n in Counter((h[0], h[1]) for h in hits).items():
-            row = (article_id, published, sector, term, n)
-            for column, value in zip(counts.values(), row, strict=True):
-                column.append(value)
-        if hits:
-            discussed["article_id"].append(article_id)
-            discussed["sectors"].append(join_sector_labels(labels[h[0]] for h in hits))
+        if not hits:
+            continue
+        # As columns: a million mentions are handled a column at a time, not a value at a time.
+        sectors, terms, sentences = zip(*hits, strict=True)
+        evidence.add(article_id, published, sectors, terms, sentences, labels)
+        for (sector, term), n in Counter(zip(sectors, terms, strict=True)).items():
+            c_article.append(article_id)
+            c_published.append(published)
+            c_sector.append(sector)
+            c_term.append(term)
+            c_count.append(n)
+        discussed["article_id"].append(article_id)
+        discussed["sectors"].append(join_sector_labels(map(labels.__getitem__, sectors)))
     cache.close()
     evidence.close()
     table = pd.DataFrame(counts).astype({"count": "int64"})  # columns, not row tuples: compact
