@@ -923,8 +923,8 @@ def fixed_cost_rows(results: dict) -> list[str]:
     fixed = results.get("fixed")
     if fixed and fixed["floor"]["ok"]:
         rows.append(
-            f"| notebook machinery floor: 4 trivial notebooks, papermill + nbconvert, one "
-            f"process | {_s(fixed['floor']['seconds'])} | | |"
+            f"| notebook machinery floor: 4 trivial notebooks run and rendered by run_all.py's "
+            f"machinery | {_s(fixed['floor']['seconds'])} | | |"
         )
     if fixed and fixed["seeds"]["ok"]:
         ratio = fixed["ratio"]
