@@ -42,6 +42,8 @@ KNOWN_ABBREVIATIONS = {
     "inc",
 }
 
+_KNOWN = frozenset(KNOWN_ABBREVIATIONS)
+
 # Training on more text than this adds little (abbreviations are listed above) and costs
 # seconds: 2 M characters took 5.5 s, 300 k took 0.8 s.
 TRAINING_CHARS = 300_000
@@ -109,7 +111,9 @@ def _training_sample(texts: Iterable[str], max_chars: int) -> list[str]:
 
 def with_known_abbreviations(abbreviations: Iterable[str] | None) -> frozenset[str]:
     """Return the given abbreviations and this genre's common ones, together."""
-    return frozenset(KNOWN_ABBREVIATIONS).union(a for a in abbreviations or () if a)
+    if isinstance(abbreviations, frozenset) and _KNOWN <= abbreviations:
+        return abbreviations  # already complete: as the workers get them, once per article
+    return _KNOWN.union(a for a in abbreviations or () if a)
 
 
 # A sentence ends at end punctuation (and closing quotes or brackets), then a space and a capital.
