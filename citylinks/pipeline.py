@@ -306,7 +306,7 @@ def swap_into(staged: Path, target: Path) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the whole pipeline; return the exit status (0 ok, 1 a stage failed, 2 bad usage)."""
-    _skip_format_grammar()
+    skip_format_grammar()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_params:
@@ -440,9 +440,10 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
     return 0
 
 
-def _skip_format_grammar() -> None:
-    # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a grammar at
-    # import (1.4 s); nbformat never validates those formats, so citylinks' processes skip it.
+def skip_format_grammar() -> None:
+    """Keep this process from loading rfc3987_syntax, which nbformat never needs."""
+    # jsonschema (via nbformat) imports it when installed, and it builds a grammar at import
+    # (1.2–2.4 s here); nbformat never validates those formats.
     sys.modules.setdefault("rfc3987_syntax", None)
 
 
@@ -457,7 +458,7 @@ def start_drafter():
     return ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_skip_format_grammar,
+        initializer=skip_format_grammar,
     )
 
 
@@ -481,7 +482,7 @@ def _load_overview() -> None:
 
 
 def _write_overview(out: Path, work: Path, *, info: dict, reports: list[tuple[str, str]]) -> None:
-    # In the side process that drafts pages: this process never loads pandas for it.
+    # Run in the side process that drafts pages, so that run_all.py's own never loads pandas.
     from citylinks.overview import write_overview as write
 
     write(out, work, info=info, reports=reports)
