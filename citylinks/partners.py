@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import ahocorasick
+import ahocorasick_rs
 import pandas as pd
 import yaml
 
@@ -156,23 +157,27 @@ class Gazetteer:
     source: str
     fingerprint: str
     home_location: tuple[float, float] | None = None  # (lat, lon) of the home city, for maps
-    automaton: ahocorasick.Automaton | None = field(default=None, repr=False)
+    # The automaton reports every hit, overlapping ones included, as (key index, start, end);
+    # `values` holds each key's value by that index.
+    automaton: ahocorasick_rs.AhoCorasick | None = field(default=None, repr=False)
+    values: tuple[tuple, ...] = field(default=(), repr=False)
     _ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.automaton is None:
-            self.automaton = _build_automaton(self.keys)
+            self.automaton, self.values = _build_automaton(self.keys)
 
     def __getstate__(self) -> dict:
         # The automaton is rebuilt from `keys` (tens of milliseconds) rather than pickled.
         state = dict(self.__dict__)
         state["automaton"] = None
+        state["values"] = ()
         state["_ancestors"] = {}
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self.automaton = _build_automaton(self.keys)
+        self.automaton, self.values = _build_automaton(self.keys)
 
     def ancestors(self, name: str) -> tuple[str, ...]:
         """Return the places `name` belongs to, nearest first, ending with its country."""
@@ -200,13 +205,14 @@ class Gazetteer:
         return self.countries.get(code, "")
 
 
-def _build_automaton(keys: list[tuple[str, tuple]]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for key, value in keys:
-        automaton.add_word(key, value)
-    if keys:
-        automaton.make_automaton()
-    return automaton
+def _build_automaton(
+    keys: list[tuple[str, tuple]],
+) -> tuple[ahocorasick_rs.AhoCorasick | None, tuple[tuple, ...]]:
+    table = dict(keys)  # a key listed twice keeps its last value
+    if not table:
+        return None, ()
+    automaton = ahocorasick_rs.AhoCorasick(list(table), matchkind=ahocorasick_rs.MatchKind.Standard)
+    return automaton, tuple(table.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -869,20 +875,22 @@ def scan_places(text: str, gazetteer: Gazetteer) -> PlaceScan:
     # one that starts inside it is dropped ("Korea" in "South Korea").
     kept: list[tuple[int, int, tuple]] = []
     lowercase: Counter | None = None
-    for end, value in gazetteer.automaton.iter(norm):
+    if gazetteer.automaton is None:
+        return PlaceScan(())
+    values = gazetteer.values
+    for index, start, end in gazetteer.automaton.find_matches_as_indexes(norm, overlapping=True):
+        value = values[index]
         if value[0] == _CODE_PROBE:
             if lowercase is None:
                 lowercase = Counter()
             lowercase.update(value[2])
             continue
-        start = end - value[1] + 1
         if kept and start < kept[-1][1] and start > kept[-1][0]:
             continue
         if value[4] and start:
             before = norm[start - 1]
             if before.isalnum() or (before in "'’" and start > 1 and norm[start - 2].isalnum()):
                 continue  # inside a word: "Seoulite", "O'Kennedy"
-        end += 1
         if value[5] and end < size and norm[end].isalnum():
             continue
         i = len(kept)

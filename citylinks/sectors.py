@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import ahocorasick
+import ahocorasick_rs
 import pandas as pd
 import yaml
 
@@ -54,6 +55,12 @@ LIKELY_ODD = "\xa0\t\r\u2009\u202f\u2010\u2011"
 ODD_GAPS = (
     *(a + b for a in SEPARATORS for b in SEPARATORS if a + b != "\n\n"),
     *(a + b for a in ("", *SEPARATORS) for b in LIKELY_ODD),
+)
+# What the fast route watches for anywhere, in the same pass: any of ODD_GAPS. No phrase can
+# overlap one (phrases start and end with a letter or digit, and hold single separators).
+_GAP_NEEDLES = (
+    *(a + b for a in SEPARATORS for b in SEPARATORS if a + b != "\n\n"),
+    *LIKELY_ODD,
 )
 _RARE = tuple(c for c in ODD_SPACES if c not in LIKELY_ODD) + tuple(IGNORABLE)
 _RARE_ASCII = tuple(c for c in _RARE if c.isascii())
@@ -179,13 +186,37 @@ class Lexicon:
     path: str
     fingerprint: str  # sha256 of the file's bytes: a cache key for per-article results
     sectors: tuple[Sector, ...]
-    automaton: Any = field(repr=False)
+    automaton: Any = field(repr=False)  # every key, overlapping hits: the exact route
     has_excludes: bool = False  # whether any sector lists exclude phrases
+    # The fast route: the same phrases (no trouble keys) in a leftmost-longest automaton, with
+    # each pattern's (length, sector, term, whether it holds a character other than a letter or
+    # digit); rebuilt from `patterns` when unpickled.
+    patterns: tuple[str, ...] = field(default=(), repr=False)
+    values: tuple[tuple, ...] = field(default=(), repr=False)
+    head_ends: frozenset[str] = field(default=frozenset(), repr=False)  # a phrase's inner words
+    finder: Any = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.finder is None and self.patterns:
+            object.__setattr__(self, "finder", _build_finder(self.patterns))
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "finder": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
 
     @property
     def labels(self) -> dict[str, str]:
         """Sector id -> label, in lexicon order."""
         return {s.id: s.label for s in self.sectors}
+
+
+def _build_finder(patterns: tuple[str, ...]):
+    return ahocorasick_rs.AhoCorasick(
+        list(patterns), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+    )
 
 
 def _fail(path, problem: str):
@@ -303,6 +334,9 @@ def _compile(path, sectors: list[Sector]):
     for key in sorted(keys, key=lambda k: [_LETTER_RANK.get(c, 99) for c in k]):
         automaton.add_word(key, keys[key])
     automaton.make_automaton()
+    phrases = [(key, value) for key, value in keys.items() if value is not None]
+    patterns = (*(key for key, _ in phrases), *_GAP_NEEDLES)
+    values = (*((*value, not key.isalnum()) for key, value in phrases), *[None] * len(_GAP_NEEDLES))
     # An exclude that holds none of its sector's terms can never take a mention away.
     for sector in sectors:
         for phrase in sector.exclude:
@@ -313,7 +347,9 @@ def _compile(path, sectors: list[Sector]):
                     f"sector {sector.id!r}: exclude {phrase!r} contains none of its terms, "
                     "so it can never apply",
                 )
-    return automaton
+    # Every word of a phrase but its last: where a phrase may go on after a word.
+    head_ends = frozenset(word for key, _, _ in entries for word in key.split(" ")[:-1])
+    return automaton, patterns, values, head_ends
 
 
 def load_lexicon(path: str | Path) -> Lexicon:
@@ -333,10 +369,19 @@ def load_lexicon(path: str | Path) -> Lexicon:
             _fail(path, f"sector id {sector.id!r} is listed twice")
         seen.add(sector.id)
         sectors.append(sector)
-    automaton = _compile(path, sectors)
+    automaton, patterns, values, head_ends = _compile(path, sectors)
     fingerprint = hashlib.sha256(raw).hexdigest()
     has_excludes = any(s.exclude for s in sectors)
-    return Lexicon(str(path), fingerprint, tuple(sectors), automaton, has_excludes)
+    return Lexicon(
+        str(path),
+        fingerprint,
+        tuple(sectors),
+        automaton,
+        has_excludes,
+        patterns,
+        values,
+        head_ends,
+    )
 
 
 def tabulate_lexicon(lexicon: Lexicon) -> pd.DataFrame:
@@ -444,6 +489,62 @@ def _match_by_paragraph(low: str, automaton) -> list[Mention]:
     return found
 
 
+def _phrase_may_cross(low: str, start: int, end: int, head_ends: frozenset[str]) -> bool:
+    # Whether a phrase may go on across the gap at low[start:end]: only when the word before it
+    # could end the first words of a phrase ("clean" in "clean  energy"). Elsewhere the gap
+    # changes no match, and the fast route reads the paragraph as the exact one would.
+    if end - start == 1 and start and low[start - 1] in SEPARATORS:
+        start -= 1  # a lone odd character after a separator: the gap is both
+    if not start or not low[start - 1].isalnum():
+        return False
+    word = low[
+        max(low.rfind(" ", 0, start), low.rfind("\n", 0, start), low.rfind("-", 0, start))
+        + 1 : start
+    ]
+    if word in head_ends:
+        return True
+    # "(clean  energy": the word may follow punctuation
+    return any(word[i + 1 :] in head_ends for i, c in enumerate(word) if not c.isalnum())
+
+
+def _match_fast(low: str, lexicon: Lexicon) -> list[Mention]:
+    # Leftmost-longest over every hit, then whole words only: the same mentions as choosing among
+    # whole-word hits alone, provided every hit that is not a whole word is a single run of
+    # letters and digits (no whole word can start inside it, nor share its start and end
+    # sooner). A paragraph where that fails, or with a gap only the exact route reads (an odd
+    # space, " - "), goes through the exact route on its own.
+    values = lexicon.values
+    isalnum = str.isalnum
+    n = len(low)
+    chosen: list[Mention] = []
+    skip = 0  # hits before this belong to paragraphs already matched by the exact route
+    for index, start, end in lexicon.finder.find_matches_as_indexes(low):
+        if start < skip:
+            continue
+        value = values[index]
+        if value is not None:
+            if not ((start and isalnum(low[start - 1])) or (end < n and isalnum(low[end]))):
+                chosen.append(_new(Mention, (value[1], value[2], start, end)))
+                continue
+            if not value[3]:
+                continue  # a single run of letters and digits inside a longer word
+        elif not _phrase_may_cross(low, start, end, lexicon.head_ends):
+            continue
+        # A gap only the exact route reads, or a phrase (or "r&d") inside longer words, which
+        # may hide a whole word: the exact route for this paragraph.
+        head = low.rfind("\n\n", 0, start)
+        head = 0 if head < 0 else head + 2
+        skip = low.find("\n\n", end)
+        skip = n if skip < 0 else skip
+        while chosen and chosen[-1][2] >= head:
+            chosen.pop()
+        chosen += [
+            _new(Mention, (m[0], m[1], m[2] + head, m[3] + head))
+            for m in _match_by_paragraph(low[head:skip], lexicon.automaton)
+        ]
+    return chosen
+
+
 def find_sector_mentions(
     text: str, lexicon: Lexicon, *, lowered: str | None = None
 ) -> list[Mention]:
@@ -455,6 +556,8 @@ def find_sector_mentions(
     low = lowered if lowered is not None and len(lowered) == len(text) else _lower(text)
     if _has_rare(low):
         chosen = _match_normalised(low, lexicon.automaton)
+    elif lexicon.finder is not None:
+        chosen = _match_fast(low, lexicon)
     else:
         chosen = _match_by_paragraph(low, lexicon.automaton)
     # An exclude phrase (sector None) takes its words and counts for nothing.

@@ -138,6 +138,8 @@ def test_automaton_and_nltk_baselines_count_the_terms(text, hits):
     route = bench.build_nltk(bench.BUILTIN_TERMS)
     assert bench.time_automaton([text], automaton).items == hits
     assert bench.time_nltk([text], route).items == hits
+    rust = bench.build_rust_automaton(bench.BUILTIN_TERMS)
+    assert bench.time_rust_automaton([text], rust).items == hits
 
 
 def test_baselines_run_on_a_small_corpus(corpus):
@@ -147,10 +149,12 @@ def test_baselines_run_on_a_small_corpus(corpus):
         "read": bench.time_reading(files),
         "automaton": bench.time_automaton(texts, bench.build_automaton(bench.BUILTIN_TERMS)),
         "nltk": bench.time_nltk(texts, bench.build_nltk(bench.BUILTIN_TERMS)),
+        "rust": bench.time_rust_automaton(texts, bench.build_rust_automaton(bench.BUILTIN_TERMS)),
     }
     for name, timing in timings.items():
         assert timing.seconds > 0, name
         assert timing.items > 0, name
+    assert timings["rust"].items == timings["automaton"].items  # the same hits, every one
     assert timings["read"].items == sum(len(t) for t in texts)
 
 

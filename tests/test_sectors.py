@@ -724,3 +724,113 @@ def test_normalising_one_paragraph_finds_what_normalising_all_finds(lexicon, tex
     assert len(found) == count
     for m in found:  # offsets point into the text as given
         assert normalise_term(text[m.start : m.end]) == normalise_term(m.term)
+
+
+# The fast route takes the leftmost-longest hits and keeps whole words. Where that could hide a
+# whole word (a phrase or "r&d" inside longer words), or where a gap follows the first word of a
+# phrase, the paragraph goes through the exact route: the mentions must be the same.
+FAST_ROUTE_CASES = [
+    ("The high-tech agricultures and farms", [("tech", "high-tech"), ("agri", "farms")]),
+    (
+        "people-to-people exchanges, then people-to-people exchange",
+        [("culture", "people-to-people exchange")],
+    ),
+    ("state of the arts", [("culture", "arts")]),
+    ("bear fruits", []),
+    ("a business environmentalist for the environment", [("env", "environment")]),
+    ("xr&d and r&d", [("tech", "r&d")]),
+    ("High-tech  agriculture", [("agri", "High-tech  agriculture")]),
+    (
+        "high-tech\u00a0agriculture, high tech -agriculture",
+        [
+            ("agri", "high-tech\u00a0agriculture"),
+            ("agri", "high tech -agriculture"),
+        ],
+    ),
+    ("hi-tech -park", [("tech", "hi-tech -park")]),
+    ("(industry  4.0)", [("tech", "industry  4.0")]),
+    ("farm  security - art", [("agri", "farm"), ("security", "security"), ("culture", "art")]),
+    ("Art.\n\u00a0Photo of a farm", [("culture", "Art"), ("agri", "farm")]),
+    (
+        "Art\n\n\u00a0farm  tech\n\nhigh-tech  agriculture",
+        [
+            ("culture", "Art"),
+            ("agri", "farm"),
+            ("tech", "tech"),
+            ("agri", "high-tech  agriculture"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FAST_ROUTE_CASES)
+def test_fast_route_finds_what_choosing_among_whole_words_finds(mini, text, expected):
+    low = text.lower()
+    assert sectors_module._match_fast(low, mini) == sectors_module._match_by_paragraph(
+        low, mini.automaton
+    )
+    assert found(text, mini) == expected
+
+
+def test_fast_route_agrees_with_the_full_normalisation_on_random_texts(mini):
+    # Words of the lexicon's phrases, pieces of them inside longer words, and every kind of gap.
+    words = [
+        "high",
+        "tech",
+        "hi",
+        "agriculture",
+        "people",
+        "to",
+        "exchange",
+        "state",
+        "of",
+        "the",
+        "art",
+        "r&d",
+        "industry",
+        "4.0",
+        "farm",
+        "fruit",
+        "bear",
+        "business",
+        "environment",
+        "security",
+        "park",
+        "hitech",
+        "x",
+        "arts",
+        "farms",
+        "(art)",
+    ]
+    affixes = ["", "", "", "", "s", "x", "ing"]
+    gaps = [
+        " ",
+        " ",
+        " ",
+        " ",
+        "-",
+        "\n",
+        "  ",
+        " - ",
+        "\u00a0",
+        " \u00a0",
+        "\n\n",
+        ". ",
+        "\u2010",
+        "--",
+        "\n ",
+    ]
+    rng = random.Random(7)
+    for _ in range(400):
+        pieces = []
+        for _ in range(rng.randrange(1, 14)):
+            pieces += [
+                rng.choice(affixes[:4] + ["x"]) if rng.random() < 0.1 else "",
+                rng.choice(words),
+                rng.choice(affixes),
+                rng.choice(gaps),
+            ]
+        text = "".join(pieces)
+        low = text.lower()
+        exact = [m for m in sectors_module._match_normalised(low, mini.automaton) if m.sector]
+        assert find_sector_mentions(text, mini) == exact, text
