@@ -102,7 +102,10 @@ def line_key(line: str) -> int:
     """Return a stable 64-bit key of a line with case and white space folded (0 for a blank line).
 
     Furniture detection compares a key per line of every article: numbers, not the lines."""
-    folded = fold_line(line)
+    return _folded_key(fold_line(line))
+
+
+def _folded_key(folded: str) -> int:
     if not folded:
         return 0
     digest = hashlib.blake2b(folded.encode("utf-8", "surrogatepass"), digest_size=8).digest()
@@ -115,8 +118,9 @@ def count_words(text: str) -> int:
 
 
 def _tidy(line: str) -> str:
-    # No-break spaces and runs of spaces inside a line carry no meaning once the line is kept.
-    return " ".join(line.replace(NBSP, " ").split())
+    # No-break spaces and runs of spaces inside a line carry no meaning once the line is kept
+    # (str.split takes a no-break space for white space).
+    return " ".join(line.split())
 
 
 def _split_authors(text: str) -> list[str]:
@@ -252,10 +256,10 @@ def clean_page(text: str, *, furniture: frozenset[int] = frozenset()) -> Cleaned
     if len(blocks) >= 3 and count_words(blocks[0]) <= STANDFIRST_MAX_WORDS:
         page.standfirst = blocks.pop(0).replace("\n", " ")
     page.paragraphs = blocks
-    page.line_keys = frozenset(
-        line_key(line) for block in [page.standfirst, *blocks] for line in block.split("\n")
-    )
-    page.story_key = _story_key(page)
+    # Each line is folded once, for both its furniture key and the story's key.
+    body = [fold_line(line) for block in blocks for line in block.split("\n")]
+    page.line_keys = frozenset(map(_folded_key, [fold_line(page.standfirst), *body]))
+    page.story_key = _folded_story_key(body)
     page.words = count_words(page.text)
     return page
 
@@ -441,9 +445,11 @@ def _cleaning_job(path: Path, max_bytes: int) -> tuple[str | None, tuple]:
     return key, (path, max_bytes, data)
 
 
-def _story_key(page: CleanedPage) -> str:
-    # Same story saved twice: equal once case, punctuation, white space and line endings are folded.
-    return hashlib.sha1(fold_line(" ".join(page.paragraphs)).encode("utf-8")).hexdigest()
+def _folded_story_key(folded_lines: list[str]) -> str:
+    # Same story saved twice: equal once case, white space and line endings are folded, i.e.
+    # fold_line(" ".join(paragraphs)); folding a line at a time and joining the non-blank ones
+    # gives the same words with the same single spaces.
+    return hashlib.sha1(" ".join(filter(None, folded_lines)).encode("utf-8")).hexdigest()
 
 
 def _shingles(text: str, size: int = 5) -> set[int]:

@@ -329,3 +329,25 @@ def test_count_words(text, words):
 def test_line_keys_fold_case_and_space(a, b, same):
     assert (line_key(a) == line_key(b)) is same
     assert line_key("") == 0 and line_key("x") != 0
+
+
+STORY_PAGES = [
+    "\n".join(page_a()),
+    "Title\nNgoc Mai 15:37, 2024/03/22\n\nΣΟΦΊΑ and  Straße\u00a0line one\nline two\n\n\n \n"
+    "Second\tparagraph ﬁ ligature.\n\nThird paragraph.\n\nFourth.",
+    "No date here\n\nOnly one paragraph with  odd\u2003spaces.",
+]
+
+
+@pytest.mark.parametrize("text", STORY_PAGES)
+def test_keys_folded_a_line_at_a_time_equal_folding_the_whole_text(text, seed_files):
+    import hashlib
+
+    from citylinks.corpus import fold_line
+
+    pages = [clean_page(text)] + [clean_page(p.read_text(encoding="utf-8")) for p in seed_files]
+    for page in pages:
+        whole = fold_line(" ".join(page.paragraphs))
+        assert page.story_key == hashlib.sha1(whole.encode("utf-8")).hexdigest()
+        lines = [line for b in [page.standfirst, *page.paragraphs] for line in b.split("\n")]
+        assert page.line_keys == frozenset(map(line_key, lines))
