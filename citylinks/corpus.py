@@ -34,6 +34,7 @@ PHOTO_CREDIT = re.compile(
 # Authors before the date in a byline: "Ngoc Mai - Van Ha", "By Ngoc Mai and Lien Ha"
 AUTHOR_SPLIT = re.compile(r"\s+(?:-|–|—|and|&)\s+|\s*[,;]\s*")
 BYLINE_PREFIX = re.compile(r"^(?:by|posted by|written by|updated|published|posted)\s*:?\s*", re.I)
+TAG_LINE = re.compile(r"TAGS?:", re.I)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # A word: letters and digits, with apostrophes, hyphens or underscores inside. Only counted, so
 # each run of word characters holding a letter or digit is one word, matched without backtracking
@@ -112,9 +113,38 @@ def _folded_key(folded: str) -> int:
     return int.from_bytes(digest, "big") or 1
 
 
+# For count_words on ASCII text: a letter or digit becomes "a", what else WORD lets a word hold
+# ("_", "'", "-") becomes "-", anything else a space. A word then starts at each " a", or at a
+# " -" whose run of non-spaces holds an "a".
+_WORD_BYTES = (
+    bytes(
+        ord("a") if chr(i).isalnum() else ord("-") if chr(i) in "_'-" else ord(" ")
+        for i in range(128)
+    )
+    + b" " * 128
+)
+# Common non-ASCII characters, replaced by what they are to WORD, so most texts are ASCII.
+_WORD_ASCII = {"’": "'", "‘": " ", "“": " ", "”": " ", "—": " ", "–": " ", "…": " ", NBSP: " "}
+
+
 def count_words(text: str) -> int:
-    """Count the words in a text."""
-    return WORD.subn("", text)[1]  # counts without making a string per word: twice as fast
+    """Count the words in a text: the matches of WORD."""
+    if not text.isascii():
+        for char, same in _WORD_ASCII.items():
+            if char in text:
+                text = text.replace(char, same)
+        if not text.isascii():  # other letters or signs: the regex itself
+            return WORD.subn("", text)[1]  # counts without making a string per word
+    # Six times faster than the regex: C-speed passes, no step per word.
+    marks = b" " + text.encode("ascii").translate(_WORD_BYTES)
+    count = marks.count(b" a")
+    i = marks.find(b" -")
+    while i >= 0:
+        end = marks.find(b" ", i + 1)
+        end = len(marks) if end < 0 else end
+        count += b"a" in marks[i + 1 : end]  # "'tis", "-5": a word; " - ": none
+        i = marks.find(b" -", end)
+    return count
 
 
 def _tidy(line: str) -> str:
@@ -155,7 +185,7 @@ def clean_page(text: str, *, furniture: frozenset[int] = frozenset()) -> Cleaned
     if end < len(lines):
         footer = [line.strip() for line in lines[end:] if line.strip()]
         for line in footer:
-            if re.match(r"^TAGS?:", line, re.I):
+            if TAG_LINE.match(line):
                 page.tags = line.split(":", 1)[1].strip()
         page.removed.append(
             ("footer", f"footer: {len(footer)} lines from '{footer[0][:40]}'", " | ".join(footer))
@@ -256,9 +286,10 @@ def clean_page(text: str, *, furniture: frozenset[int] = frozenset()) -> Cleaned
     if len(blocks) >= 3 and count_words(blocks[0]) <= STANDFIRST_MAX_WORDS:
         page.standfirst = blocks.pop(0).replace("\n", " ")
     page.paragraphs = blocks
-    # Each line is folded once, for both its furniture key and the story's key.
-    body = [fold_line(line) for block in blocks for line in block.split("\n")]
-    page.line_keys = frozenset(map(_folded_key, [fold_line(page.standfirst), *body]))
+    # Each line is folded once, for both its furniture key and the story's key. Kept lines are
+    # tidied (single spaces, none at either end), so casefolding them is folding them.
+    body = [line for block in blocks for line in block.casefold().split("\n")]
+    page.line_keys = frozenset(map(_folded_key, [page.standfirst.casefold(), *body]))
     page.story_key = _folded_story_key(body)
     page.words = count_words(page.text)
     return page

@@ -312,10 +312,25 @@ def test_article_ids_are_stable_and_safe(relative, expected):
         ("__ -- ’ ' -", 0),  # no letter or digit: no word
         ("x’y ’a’ 1_2", 3),
         ("", 0),
+        ("“Quoted” — 3.5 U.S. and/or 15:37… ‘x’", 10),  # ASCII once the common signs are
+        ("'tis -5 - _ a-", 3),
+        ("\u00a0café\tnaïve—x", 3),  # other letters: the regex itself
     ],
 )
 def test_count_words(text, words):
     assert count_words(text) == words
+    assert count_words(text) == corpus_module.WORD.subn("", text)[1]
+
+
+def test_count_words_agrees_with_the_regex_on_random_texts(seed_files):
+    import random
+
+    rng = random.Random(5)
+    alphabet = [*"ab9Z _'-’.,\n\t“”‘—–…/:", "\u00a0", "é", "١", "\u2009"]
+    texts = [p.read_text(encoding="utf-8") for p in seed_files]
+    texts += ["".join(rng.choices(alphabet, k=rng.randrange(40))) for _ in range(5000)]
+    for text in texts:
+        assert count_words(text) == corpus_module.WORD.subn("", text)[1], repr(text)
 
 
 @pytest.mark.parametrize(
