@@ -93,16 +93,27 @@ class ResultCache:
             return {}
         return found
 
-    def put_many(self, items: dict[str, object]) -> None:
-        """Store results (silently skipped when the cache cannot be written)."""
+    def put_many(self, items: dict[str, object], *, pickled: bool = False) -> None:
+        """Store results (silently skipped when the cache cannot be written); `pickled`: the
+        values are pickled already."""
         if self._db is None or not items:
             return
-        rows = [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()]
+        if pickled:
+            rows = list(items.items())
+        else:
+            rows = [
+                (k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()
+            ]
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", rows)
         except sqlite3.Error:
             self._db = None
+
+    @property
+    def writable(self) -> bool:
+        """Whether results are being stored."""
+        return self._db is not None
 
     def close(self) -> None:
         """Close the file; results stored so far are kept."""
@@ -121,6 +132,12 @@ def _share(value) -> None:
 def _call(job):
     function, args = job
     return function(_SHARED[0], *args)
+
+
+def _call_pickled(job) -> bytes:
+    # Pickled here, in the worker, once: the caller stores these bytes in the cache as they are
+    # and unpickles them once, where it would otherwise unpickle and pickle again.
+    return pickle.dumps(_call(job), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def map_articles(
@@ -173,15 +190,21 @@ def _start_batch(function, batch, cache, pool: _Pool, total: int):
     if cache is not None:
         cache.hits += len(batch) - len(todo)
         cache.misses += len(todo)
-    results = pool.submit(function, [batch[i][1] for i in todo], total)
-    return keys, found, todo, results
+    results, pickled = pool.submit(
+        function, [batch[i][1] for i in todo], total, pickled=cache is not None and cache.writable
+    )
+    return keys, found, todo, results, pickled
 
 
 def _finish_batch(running, cache) -> Iterator[object]:
-    keys, found, todo, results = running
+    keys, found, todo, results, pickled = running
     computed = dict(zip(todo, results, strict=True))
     if cache is not None:
-        cache.put_many({keys[i]: v for i, v in computed.items() if keys[i] is not None})
+        cache.put_many(
+            {keys[i]: v for i, v in computed.items() if keys[i] is not None}, pickled=pickled
+        )
+    if pickled:
+        computed = {i: pickle.loads(blob) for i, blob in computed.items()}
     for i, key in enumerate(keys):
         yield computed[i] if i in computed else found[key]
 
@@ -193,16 +216,20 @@ class _Pool:
         self.count, self.shared = count, shared
         self.executor = None
 
-    def submit(self, function, args_list: list[tuple], total: int) -> Iterator[object]:
-        """Start computing (in the workers) or plan to (here); results come in order."""
+    def submit(
+        self, function, args_list: list[tuple], total: int, *, pickled: bool = False
+    ) -> tuple[Iterator[object], bool]:
+        """Start computing (in the workers) or plan to (here); results come in order, pickled
+        when the second value says so (asked for with `pickled`, done only in workers)."""
         if not args_list:
-            return iter(())
+            return iter(()), False
         if self.count <= 1 or len(args_list) < 2 or max(total, len(args_list)) < PARALLEL_MIN_JOBS:
-            return (function(self.shared, *args) for args in args_list)
+            return (function(self.shared, *args) for args in args_list), False
         if self.executor is None:
             self.executor = _start_pool(self.count, self.shared)
         chunk = max(1, min(64, len(args_list) // (self.count * 4)))
-        return self.executor.map(_call, [(function, a) for a in args_list], chunksize=chunk)
+        call = _call_pickled if pickled else _call
+        return self.executor.map(call, [(function, a) for a in args_list], chunksize=chunk), pickled
 
     def shutdown(self) -> None:
         if self.executor is not None:

@@ -701,15 +701,24 @@ class _Audit:
     def __init__(self):
         self._parts: list[pd.DataFrame] = []
         self._part_pages: list[list[str]] = []  # the pages of each part, in order
-        self._pending: list[tuple] = []
+        self._pending: list[list[str]] = [[] for _ in AUDIT_COLUMNS]  # as columns
         self._pending_pages: list[str] = []
         self._redone: dict[str, list[tuple]] = {}
 
     def add(self, article_id: str, file: str, page: CleanedPage) -> None:
         """Add a page's rows."""
-        self._pending += [(article_id, file, *removed) for removed in page.removed]
+        removed = page.removed
+        if removed:
+            # A column at a time: half a million rows are never built as tuples.
+            ids, files, zones, reasons, lines = self._pending
+            ids += [article_id] * len(removed)
+            files += [file] * len(removed)
+            for column, values in zip(
+                (zones, reasons, lines), zip(*removed, strict=True), strict=True
+            ):
+                column += values
         self._pending_pages.append(article_id)
-        if len(self._pending) >= self.BATCH:
+        if len(self._pending[0]) >= self.BATCH:
             self._flush()
 
     def replace(self, article_id: str, file: str, page: CleanedPage) -> None:
@@ -718,7 +727,7 @@ class _Audit:
 
     def frame(self) -> pd.DataFrame:
         """Return the audit table, in page order."""
-        if self._pending or not self._parts:
+        if self._pending[0] or not self._parts:
             self._flush()
         parts = [
             self._swapped(part, pages) if self._redone.keys() & set(pages) else part
@@ -728,20 +737,21 @@ class _Audit:
         return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
     def _swapped(self, part: pd.DataFrame, pages: list[str]) -> pd.DataFrame:
-        old = list(part.itertuples(index=False, name=None))  # each page's rows together, in order
-        rows: list[tuple] = []
-        at = 0
-        for article_id in pages:
-            start = at
-            while at < len(old) and old[at][0] == article_id:
-                at += 1
-            rows += self._redone.get(article_id, old[start:at])
-        return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+        # The first rows of the pages cleaned again make way for their new rows; a stable sort
+        # by page puts those in their page's place, every page's rows in their order.
+        redone = [page for page in pages if page in self._redone]
+        new = pd.DataFrame(
+            [row for page in redone for row in self._redone[page]], columns=AUDIT_COLUMNS
+        )
+        kept = part[~part["article_id"].isin(redone)]
+        rows = pd.concat([kept, new.astype(part.dtypes.to_dict())], ignore_index=True)
+        place = rows["article_id"].map({page: i for i, page in enumerate(pages)}).to_numpy()
+        return rows.take(place.argsort(kind="stable")).reset_index(drop=True)
 
     def _flush(self) -> None:
-        self._parts.append(pd.DataFrame(self._pending, columns=AUDIT_COLUMNS))
+        self._parts.append(pd.DataFrame(dict(zip(AUDIT_COLUMNS, self._pending, strict=True))))
         self._part_pages.append(self._pending_pages)
-        self._pending, self._pending_pages = [], []
+        self._pending, self._pending_pages = [[] for _ in AUDIT_COLUMNS], []
 
 
 class _PageStore:

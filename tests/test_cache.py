@@ -21,6 +21,10 @@ def shout(_shared, text: str) -> str:
     return text.upper()
 
 
+def pair(shared, i):
+    return (shared, i, [i, i])
+
+
 def scale(factor: int, n: int) -> int:
     return factor * n
 
@@ -106,6 +110,17 @@ def test_workers_give_the_same_results_in_the_same_order():
     jobs = [(None, (i,)) for i in range(n)]
     found = map_articles(scale, jobs, shared=3, workers=2, total=n)
     assert list(found) == [3 * i for i in range(n)]
+
+
+def test_results_pickled_by_the_workers_are_stored_as_they_came(tmp_path):
+    n = PARALLEL_MIN_JOBS + 5
+    jobs = [(content_key(str(i)), (i,)) for i in range(n)]
+    store = ResultCache(tmp_path, "pairs", config="x")
+    computed = list(map_articles(pair, jobs, shared="s", cache=store, workers=2, total=n))
+    store.close()
+    assert computed == [("s", i, [i, i]) for i in range(n)]
+    stored = ResultCache(tmp_path, "pairs", config="x").get_many([key for key, _ in jobs])
+    assert stored == {key: ("s", i, [i, i]) for i, (key, _) in enumerate(jobs)}
 
 
 @pytest.mark.parametrize("workers", [1, 2])
