@@ -66,6 +66,7 @@ class CleanedPage:
     line_keys: frozenset[int] = frozenset()
     story_key: str = ""
     words: int = 0
+    text_key: str = ""  # cache.content_key(text): what later stages key their results by
 
     @property
     def text(self) -> str:
@@ -291,7 +292,9 @@ def clean_page(text: str, *, furniture: frozenset[int] = frozenset()) -> Cleaned
     body = [line for block in blocks for line in block.casefold().split("\n")]
     page.line_keys = frozenset(map(_folded_key, [page.standfirst.casefold(), *body]))
     page.story_key = _folded_story_key(body)
-    page.words = count_words(page.text)
+    text = page.text
+    page.words = count_words(text)
+    page.text_key = content_key(text)  # here, in the worker: later stages need not hash it
     return page
 
 
@@ -400,6 +403,7 @@ ARTICLE_COLUMNS = [
     "encoding",
     "bytes",
     "content_hash",
+    "text_key",
     "text",
 ]
 
@@ -594,6 +598,7 @@ def load_articles(
             source=_outlet(page),
             url="",
             words=page.words,
+            text_key=page.text_key,
         )
         warnings = list(page.warnings)
         meta = overrides.pop(row["file"], None)
@@ -934,7 +939,7 @@ def list_problems(corpus: Corpus) -> list[str]:
 
 def articles_for_people(articles: pd.DataFrame) -> pd.DataFrame:
     """Return the articles table without the long text, for reports and CSV."""
-    return articles.drop(columns=["text", "content_hash"])
+    return articles.drop(columns=["text", "content_hash", "text_key"])
 
 
 def save_corpus(corpus: Corpus, *, work_dir: str | Path, out_dir: str | Path) -> list[Path]:

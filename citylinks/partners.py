@@ -1389,7 +1389,7 @@ def match_partners(
     Per-article results are kept in `cache_dir` and reused while the text, the gazetteer and the
     code are unchanged; new articles are read in `workers` processes (0: one per core)."""
     from citylinks.cache import ResultCache, content_key, map_articles
-    from citylinks.tables import analysed_mask, iter_texts, records_to_frame
+    from citylinks.tables import analysed_mask, keyed_texts, records_to_frame
 
     keep = analysed_mask(articles)  # small columns are filtered; the text column is streamed
     pages = _page_fields(articles, keep, ("article_id", *PAGE_FIELDS))
@@ -1402,7 +1402,7 @@ def match_partners(
         cache = ResultCache(cache_dir, "place-scans", config=gazetteer.fingerprint)
         found = map_articles(
             _scan_in,
-            ((content_key(t), (t,)) for t in iter_texts(articles, keep=keep)),
+            ((key, (text,)) for key, text in keyed_texts(articles, keep=keep)),
             cache=cache,
             workers=workers,
             shared=shared,
@@ -1427,12 +1427,12 @@ def match_partners(
 
     def jobs():
         # The texts are read again, a slice at a time, rather than all held since the scan.
-        for i, text in enumerate(iter_texts(articles, keep=keep)):
+        for i, (text_key, text) in enumerate(keyed_texts(articles, keep=keep)):
             if i in wanted:
                 title, standfirst = columns["title"][i], columns["standfirst"][i]
                 # The corpus-wide common-word rule enters the key only through what it removed.
                 dropped = tuple(sorted(set(packed[i][0]) & rejected))
-                key = content_key(text, title, standfirst, *dropped)
+                key = content_key(text_key, title, standfirst, *dropped)
                 yield key, (text, packed[i], dropped, title, standfirst)
 
     config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}"
@@ -1543,7 +1543,7 @@ def extract_engagements(
     these articles with this lexicon. Per-article results are kept in `cache_dir` (see
     `match_partners`)."""
     from citylinks.cache import ResultCache, content_key, map_articles
-    from citylinks.tables import analysed_mask, iter_rows, iter_texts, records_to_frame
+    from citylinks.tables import analysed_mask, iter_rows, keyed_texts, records_to_frame
 
     analysed = articles.loc[analysed_mask(articles), "article_id"].astype(str)
     position = dict(zip(analysed, range(len(analysed)), strict=True))
@@ -1566,8 +1566,8 @@ def extract_engagements(
         row = next(rows, None)
         names = ("article_id", *PAGE_FIELDS)
         pages = iter_rows(_page_fields(articles, keep, names), names)
-        for (article_id, published, title, standfirst), text in zip(
-            pages, iter_texts(articles, keep=keep), strict=True
+        for (article_id, published, title, standfirst), (text_key, text) in zip(
+            pages, keyed_texts(articles, keep=keep), strict=True
         ):
             records = []
             while row is not None and str(row[0]) == article_id:
@@ -1575,7 +1575,7 @@ def extract_engagements(
                 row = next(rows, None)
             sectors = None if known is None else known.get(article_id, "")
             described = repr(([sorted(r.items()) for r in records], sectors))
-            key = content_key(text, published, title, standfirst, described)
+            key = content_key(text_key, published, title, standfirst, described)
             yield key, (text, records, published, title, standfirst, sectors)
 
     lexicon_fp = getattr(lexicon, "fingerprint", "none")

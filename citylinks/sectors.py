@@ -833,14 +833,14 @@ def match_sector_terms(
     article's text and reused while the lexicon, the abbreviations and the code are unchanged;
     new articles are matched in `workers` processes (0: one per core).
     """
-    from citylinks.cache import ResultCache, content_key, map_articles
-    from citylinks.tables import stage_path
+    from citylinks.cache import ResultCache, map_articles
+    from citylinks.tables import keyed_texts, stage_path
 
     ok = _ok_articles(articles)
     abbreviations = with_known_abbreviations(abbreviations)
     config = f"sectors\n{lexicon.fingerprint}\n{' '.join(sorted(abbreviations))}"
     cache = ResultCache(cache_dir, "sector-hits", config=config)
-    jobs = ((content_key(text), (text,)) for text in analysed_texts(articles))
+    jobs = ((key, (text,)) for key, text in keyed_texts(articles, keep=analysed_mask(articles)))
     labels = lexicon.labels
     evidence = _EvidenceFile(stage_path(work_dir, "sector_evidence"))
     counts: dict[str, list] = {

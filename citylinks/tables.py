@@ -99,19 +99,35 @@ def analysed_mask(articles: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=articles.index)
 
 
+def keyed_texts(articles: pd.DataFrame, *, keep: pd.Series | None = None):
+    """Yield (text key, text) for each article where `keep` is True, as iter_texts does.
+
+    The key is `cache.content_key(text)`. Stage 1 stores it beside the text (`text_key`); it is
+    taken from there when the text is too, i.e. for a table from `read_articles`, whose text is
+    read from the same file. A table that holds its own texts (which may have been changed
+    since) has them hashed."""
+    from citylinks.cache import content_key
+
+    texts = iter_texts(articles, keep=keep)
+    if "text" in articles or "text_key" not in articles:
+        return ((content_key(text), text) for text in texts)
+    keys = articles["text_key"] if keep is None else articles.loc[keep, "text_key"]
+    return zip(keys.tolist(), texts, strict=True)
+
+
 def analysed_texts(articles: pd.DataFrame):
     """Yield the text of each analysed article (status ok), in order, a slice at a time."""
     return iter_texts(articles, keep=analysed_mask(articles))
 
 
 def stamp_articles(articles: pd.DataFrame) -> str:
-    """Return a digest of the analysed articles and their texts (ids, file hashes, text
-    lengths): a stage reuses a table made by an earlier one only when their stamps agree."""
+    """Return a digest of the analysed articles and their texts (ids, file hashes, text keys
+    and lengths): a stage reuses a table made by an earlier one only when their stamps agree."""
     import hashlib
 
     keep = analysed_mask(articles)  # column by column: the text is never copied
     digest = hashlib.blake2b(digest_size=16)
-    for column in ("article_id", "content_hash"):
+    for column in ("article_id", "content_hash", "text_key"):
         if column in articles:
             values = articles.loc[keep, column].astype(str)
             digest.update("\x1f".join(values).encode("utf-8", "surrogatepass"))

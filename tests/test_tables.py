@@ -60,6 +60,44 @@ def test_analysed_texts_from_disk_match_the_table_in_memory(stored):
     assert len(on_disk) == 8
 
 
+def test_text_keys_come_from_stage_1_only_with_the_text_on_disk(tmp_path):
+    from citylinks.cache import content_key
+
+    texts = ["Seoul and Hanoi", "Busan", "not analysed"]
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3"],
+            "status": ["ok", "ok", "quarantined"],
+            "text_key": ["k1", "k2", "k3"],  # as stage 1 stored them (any string will do here)
+            "text": pd.Series(texts, dtype="str"),
+        }
+    )
+    write_stage_table(articles, tmp_path, "articles")
+    keep = tables.analysed_mask(articles)
+    on_disk = read_articles(tmp_path)
+    assert list(tables.keyed_texts(on_disk, keep=tables.analysed_mask(on_disk))) == [
+        ("k1", "Seoul and Hanoi"),
+        ("k2", "Busan"),
+    ]
+    # A table holding its own texts, which may have changed since stage 1, has them hashed.
+    edited = articles.assign(text=["Seoul and Hanoi.", "Busan", "x"])
+    assert list(tables.keyed_texts(edited, keep=keep)) == [
+        (content_key("Seoul and Hanoi."), "Seoul and Hanoi."),
+        (content_key("Busan"), "Busan"),
+    ]
+
+
+def test_stage_1_keys_each_text_by_its_content(seed_files, tmp_path):
+    from citylinks.cache import content_key
+    from citylinks.corpus import load_articles
+
+    for path in seed_files:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    articles = load_articles(tmp_path, workers=1).articles
+    assert len(articles) == 5
+    assert list(articles.text_key) == [content_key(text) for text in articles.text]
+
+
 def test_a_filtered_table_still_finds_its_texts(stored):
     work, texts = stored
     articles = read_articles(work)
@@ -122,6 +160,7 @@ def _frame(**changes) -> pd.DataFrame:
         "article_id": ["a1", "a2", "a3"],
         "status": ["ok", "ok", "quarantined"],
         "content_hash": ["h1", "h2", "h3"],
+        "text_key": ["k1", "k2", "k3"],
         "text": ["Seoul and Hanoi", "Busan", "not an article"],
     }
     columns.update(changes)
@@ -137,6 +176,7 @@ def _frame(**changes) -> pd.DataFrame:
         ({"content_hash": ["h1", "h9", "h3"]}, False),  # a file changed
         ({"article_id": ["a1", "a9", "a3"]}, False),
         ({"status": ["ok", "duplicate", "quarantined"]}, False),  # a text left the analysis
+        ({"text_key": ["k1", "k9", "k3"]}, False),  # a text changed, its length did not
     ],
 )
 def test_the_stamp_changes_with_the_analysed_texts(changes, same):
