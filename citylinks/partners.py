@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-import ahocorasick
 import ahocorasick_rs
 import pandas as pd
 import yaml
@@ -1027,23 +1026,19 @@ LEDE_PARAGRAPHS = 2
 # A possible end of sentence: end punctuation, closing quotes, then space.
 
 
-def _event_automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for kind, words in CUES.items():
-        for word in words.split():
-            word = word.replace("-", " ")
-            automaton.add_word(word, ("cue", kind, len(word)))
+def _event_finder() -> tuple[ahocorasick_rs.AhoCorasick, tuple[tuple[str, str], ...]]:
+    # Engagement and signing words, and what each one is: ("cue" | "sign" | "cue+sign", type).
+    words: dict[str, tuple[str, str]] = {}
+    for kind, listed in CUES.items():
+        for word in listed.split():
+            words[word.replace("-", " ")] = ("cue", kind)
     for word in _SIGN_WORDS:
-        if automaton.exists(word):
-            kind = automaton.get(word)[1]
-            automaton.add_word(word, ("cue+sign", kind, len(word)))
-        else:
-            automaton.add_word(word, ("sign", "", len(word)))
-    automaton.make_automaton()
-    return automaton
+        words[word] = ("cue+sign", words[word][1]) if word in words else ("sign", "")
+    finder = ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard)
+    return finder, tuple(words.values())
 
 
-_EVENT_WORDS = _event_automaton()
+_EVENT_WORDS, _EVENT_VALUES = _event_finder()
 
 
 def find_event_date(sentence: str, published: str) -> str:
@@ -1153,10 +1148,13 @@ class _Article:
         start_p, stop_p = self.span(p)
         cues: list[tuple[int, str]] = []
         signs: list[int] = []
-        for end, (what, kind, length) in _EVENT_WORDS.iter(low, start_p, stop_p):
-            start = end - length + 1
-            if (start and low[start - 1].isalnum()) or (end + 1 < size and low[end + 1].isalnum()):
+        hits = _EVENT_WORDS.find_matches_as_indexes(low[start_p:stop_p], overlapping=True)
+        for index, start, end in hits:
+            start += start_p
+            end += start_p
+            if (start and low[start - 1].isalnum()) or (end < size and low[end].isalnum()):
                 continue
+            what, kind = _EVENT_VALUES[index]
             if what.startswith("cue"):
                 cues.append((start, kind))
             if what.endswith("sign"):
