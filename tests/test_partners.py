@@ -647,3 +647,66 @@ def test_sectors_from_other_articles_or_lexicon_are_not_used(seeds_found, stale)
     direct = extract_engagements(articles, mentions, lexicon=lexicon)
     shown = extract_engagements(articles, mentions, lexicon=lexicon, article_sectors=told)
     pd.testing.assert_frame_equal(direct, shown)
+
+
+# The event-date pattern, written the plain way: the faster one in partners.py must match
+# exactly where and what this one matches.
+_PLAIN_MONTH = (
+    r"(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_PLAIN_DATE = (
+    rf"\b{_PLAIN_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*:)(?:,?\s+((?:19|20)\d\d)\b)?"
+    rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_PLAIN_MONTH}(?:,?\s+((?:19|20)\d\d)\b)?"
+    r"|\b([Tt]oday|[Yy]esterday)\b(?:\s*[\[(]([^\])]{3,30})[\])])?"
+)
+
+
+def test_event_dates_are_found_as_the_plain_pattern_finds_them(seed_files):
+    import random
+    import re
+
+    from citylinks.partners import _DATE
+
+    plain = re.compile(_PLAIN_DATE)
+    pieces = [
+        "January",
+        "Jan.",
+        "June",
+        "Jun",
+        "July",
+        "Sept.",
+        "Sep",
+        "September",
+        "March",
+        "Marc",
+        "May",
+        "Decem",
+        "Today",
+        "yesterday",
+        "Yesterdays",
+        "1",
+        "12",
+        "123",
+        "3rd",
+        "2024",
+        ",",
+        " ",
+        "  ",
+        "\n",
+        " :",
+        "(",
+        "[Nov 6]",
+        "(October 5, 2023)",
+        "x",
+        "é",
+    ]
+    rng = random.Random(4)
+    texts = [path.read_text(encoding="utf-8") for path in seed_files]
+    texts += [" ".join(rng.choices(pieces, k=rng.randrange(1, 9))) for _ in range(5000)]
+    dated = 0
+    for text in texts:
+        expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in _DATE.finditer(text)] == expected, text
+        dated += bool(expected)
+    assert dated > 1000  # the random texts hold dates of every kind, not only misses
