@@ -1572,12 +1572,14 @@ def extract_engagements(
         for (article_id, published, title, standfirst), (text_key, text) in zip(
             pages, keyed_texts(articles, keep=keep), strict=True
         ):
-            records = []
+            raw = []
             while row is not None and str(row[0]) == article_id:
-                records.append(dict(zip(fields, row, strict=True)))
+                raw.append(row)
                 row = next(rows, None)
+            records = [dict(zip(fields, r, strict=True)) for r in raw]
             sectors = None if known is None else known.get(article_id, "")
-            described = repr(([sorted(r.items()) for r in records], sectors))
+            # The rows as they are, under the fields' names once: the same facts as the records.
+            described = repr((fields, raw, sectors))
             key = content_key(text_key, published, title, standfirst, described)
             yield key, (text, records, published, title, standfirst, sectors)
 
