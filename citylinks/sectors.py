@@ -857,11 +857,17 @@ def match_sector_terms(
     discussed: dict[str, list[str]] = {"article_id": [], "sectors": []}
     rows = zip(ok["article_id"], ok["published"], results, strict=True)
     c_article, c_published, c_sector, c_term, c_count = counts.values()
+    # Each article's result arrives as its own copy of the sector ids and terms: the lexicon's
+    # strings take their place, so millions of rows share a few thousand strings.
+    same_sector = {sector.id: sector.id for sector in lexicon.sectors}
+    same_term = {term: term for sector in lexicon.sectors for term in sector.terms}
     for article_id, published, hits in rows:
         if not hits:
             continue
         # As columns: a million mentions are handled a column at a time, not a value at a time.
         sectors, terms, sentences = zip(*hits, strict=True)
+        sectors = tuple(map(same_sector.__getitem__, sectors))
+        terms = tuple(map(same_term.__getitem__, terms))
         evidence.add(article_id, published, sectors, terms, sentences, labels)
         for (sector, term), n in Counter(zip(sectors, terms, strict=True)).items():
             c_article.append(article_id)
