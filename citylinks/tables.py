@@ -112,7 +112,10 @@ def keyed_texts(articles: pd.DataFrame, *, keep: pd.Series | None = None):
     if "text" in articles or "text_key" not in articles:
         return ((content_key(text), text) for text in texts)
     keys = articles["text_key"] if keep is None else articles.loc[keep, "text_key"]
-    return zip(keys.tolist(), texts, strict=True)
+    return (
+        (key if isinstance(key, str) and key else content_key(text), text)  # none stored: hash
+        for key, text in zip(keys.tolist(), texts, strict=True)
+    )
 
 
 def analysed_texts(articles: pd.DataFrame):

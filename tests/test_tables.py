@@ -68,7 +68,7 @@ def test_text_keys_come_from_stage_1_only_with_the_text_on_disk(tmp_path):
         {
             "article_id": ["a1", "a2", "a3"],
             "status": ["ok", "ok", "quarantined"],
-            "text_key": ["k1", "k2", "k3"],  # as stage 1 stored them (any string will do here)
+            "text_key": ["k1", "k2", ""],  # as stage 1 stored them (any string will do here)
             "text": pd.Series(texts, dtype="str"),
         }
     )
@@ -79,6 +79,8 @@ def test_text_keys_come_from_stage_1_only_with_the_text_on_disk(tmp_path):
         ("k1", "Seoul and Hanoi"),
         ("k2", "Busan"),
     ]
+    # A row stored without a key (a file that was not read) has its text hashed.
+    assert list(tables.keyed_texts(on_disk))[2] == (content_key("not analysed"), "not analysed")
     # A table holding its own texts, which may have changed since stage 1, has them hashed.
     edited = articles.assign(text=["Seoul and Hanoi.", "Busan", "x"])
     assert list(tables.keyed_texts(edited, keep=keep)) == [
