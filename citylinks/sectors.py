@@ -52,16 +52,11 @@ ODD_SPACES = (
 # matter, after the first words of a phrase; the rarer ones, and invisible characters (which can
 # join two halves of a word), anywhere, with an `in` test each.
 LIKELY_ODD = "\xa0\t\r\u2009\u202f\u2010\u2011"
-ODD_GAPS = (
-    *(a + b for a in SEPARATORS for b in SEPARATORS if a + b != "\n\n"),
-    *(a + b for a in ("", *SEPARATORS) for b in LIKELY_ODD),
-)
+_SEPARATOR_PAIRS = tuple(a + b for a in SEPARATORS for b in SEPARATORS if a + b != "\n\n")
+ODD_GAPS = (*_SEPARATOR_PAIRS, *(a + b for a in ("", *SEPARATORS) for b in LIKELY_ODD))
 # What the fast route watches for anywhere, in the same pass: any of ODD_GAPS. No phrase can
 # overlap one (phrases start and end with a letter or digit, and hold single separators).
-_GAP_NEEDLES = (
-    *(a + b for a in SEPARATORS for b in SEPARATORS if a + b != "\n\n"),
-    *LIKELY_ODD,
-)
+_GAP_NEEDLES = (*_SEPARATOR_PAIRS, *LIKELY_ODD)
 _RARE = tuple(c for c in ODD_SPACES if c not in LIKELY_ODD) + tuple(IGNORABLE)
 _RARE_ASCII = tuple(c for c in _RARE if c.isascii())
 _RUN = re.compile(f"[\\s{IGNORABLE}]{{2,}}|[^\\S ]|[{IGNORABLE}]")
