@@ -183,9 +183,10 @@ class Lexicon:
     sectors: tuple[Sector, ...]
     automaton: Any = field(repr=False)  # every key, overlapping hits: the exact route
     has_excludes: bool = False  # whether any sector lists exclude phrases
-    # The fast route: the same phrases (no trouble keys) in a leftmost-longest automaton, with
-    # each pattern's (length, sector, term, whether it holds a character other than a letter or
-    # digit); rebuilt from `patterns` when unpickled.
+    # The fast route: the same phrases (no trouble keys) and the gaps it watches for, in a
+    # leftmost-longest automaton; `values` gives each phrase's (length, sector, term, whether
+    # it holds a character other than a letter or digit), and None for a gap. The automaton
+    # is rebuilt from `patterns` when unpickled.
     patterns: tuple[str, ...] = field(default=(), repr=False)
     values: tuple[tuple, ...] = field(default=(), repr=False)
     head_ends: frozenset[str] = field(default=frozenset(), repr=False)  # a phrase's inner words
