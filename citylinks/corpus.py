@@ -404,6 +404,7 @@ ARTICLE_COLUMNS = [
     "bytes",
     "content_hash",
     "text_key",
+    "chars",
     "text",
 ]
 
@@ -576,7 +577,7 @@ def load_articles(
 
     todo.clear()  # every row is in `rows`; the file keys were for the cache
     keys.clear()
-    columns = [c for c in ARTICLE_COLUMNS if c != "text"]
+    columns = [c for c in ARTICLE_COLUMNS if c not in ("text", "chars")]
     table = FrameBuilder(columns, finish=_article_types)
     first_by_story: dict[str, str] = {}
     # Earlier stories by (title, date); shingles are computed only once a title and date repeat.
@@ -665,6 +666,8 @@ def load_articles(
 
     articles = table.frame()
     articles["text"] = store.text_column(articles.index)
+    # Kept beside the text, so a later stage can size a sample without reading every text.
+    articles["chars"] = articles["text"].str.len().fillna(0).astype("int64")
     articles = articles[ARTICLE_COLUMNS]
     articles.attrs[STAMP] = stamp_articles(articles)
     return Corpus(articles, store.audit.frame(), notes)
@@ -939,7 +942,7 @@ def list_problems(corpus: Corpus) -> list[str]:
 
 def articles_for_people(articles: pd.DataFrame) -> pd.DataFrame:
     """Return the articles table without the long text, for reports and CSV."""
-    return articles.drop(columns=["text", "content_hash", "text_key"])
+    return articles.drop(columns=["text", "content_hash", "text_key", "chars"])
 
 
 def save_corpus(corpus: Corpus, *, work_dir: str | Path, out_dir: str | Path) -> list[Path]:

@@ -22,7 +22,7 @@ from citylinks.errors import YAML_LOADER, ConfigError, ParameterError, describe_
 from citylinks.paths import resolve
 from citylinks.periods import PERIODS, all_periods, assign_period, choose_period
 from citylinks.sentences import with_known_abbreviations
-from citylinks.tables import STAMP, analysed_mask, analysed_texts
+from citylinks.tables import STAMP, analysed_mask, analysed_texts, iter_texts, text_lengths
 
 # --- Normalisation -------------------------------------------------------------------------------
 # Terms are matched against a lowercased form of the text in which
@@ -1013,8 +1013,12 @@ def suggest_lexicon_terms(
 
     columns = ["phrase", "words", "count", "articles", "example_article", "example"]
     ok = _ok_articles(articles)
-    total = sum(len(text) for text in analysed_texts(articles)) if len(ok) else 0
+    keep = analysed_mask(articles)
+    total = int(text_lengths(articles, keep=keep).sum()) if len(ok) else 0
     step = max(1, math.ceil(total / max_chars)) if max_chars else 1
+    # Only the sampled texts are read: every `step`-th analysed article.
+    keep = keep & (keep.cumsum() % step == 1 % step)
+    ok = ok.iloc[::step]
     clauses: list[list[str]] = []  # lowercased words of each clause
     where: list[tuple[str, str, int]] = []  # (article_id, paragraph, offset of the clause)
     seen_inside: Counter[str] = Counter()  # times a word stands inside a clause
@@ -1023,8 +1027,7 @@ def suggest_lexicon_terms(
     pairs: Counter[tuple[str, str]] = Counter()
     gapped: Counter[tuple[str, str]] = Counter()  # first and third word of each triple
     triples: Counter[tuple[str, str, str]] = Counter()
-    texts = zip(ok["article_id"], analysed_texts(articles), strict=True)
-    for article_id, text in itertools.islice(texts, 0, None, step):
+    for article_id, text in zip(ok["article_id"], iter_texts(articles, keep=keep), strict=True):
         for paragraph in text.split("\n\n"):
             pos = 0
             for piece in _CLAUSE.split(paragraph):

@@ -118,6 +118,35 @@ def keyed_texts(articles: pd.DataFrame, *, keep: pd.Series | None = None):
     )
 
 
+def text_lengths(articles: pd.DataFrame, *, keep: pd.Series | None = None):
+    """Return the length in characters of each article's text where `keep` is True (0 when
+    missing), as a NumPy array, without turning the texts into Python strings."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    chosen = slice(None) if keep is None else keep.to_numpy(dtype=bool)
+    if "text" in articles:
+        lengths = articles["text"].str.len().fillna(0).to_numpy("int64")
+        return lengths[chosen]
+    if "chars" in articles:  # stage 1 counted them, into the same file as the text
+        return articles["chars"].fillna(0).to_numpy("int64")[chosen]
+    path = articles.attrs.get(TEXT_FILE)
+    if not path:
+        raise ValueError("the articles table has no text column (read it with read_articles)")
+    source = pq.ParquetFile(path)
+    parts = [
+        pc.fill_null(pc.utf8_length(source.read_row_group(g, columns=["text"]).column(0)), 0)
+        for g in range(source.num_row_groups)
+    ]
+    lengths = pa.chunked_array(parts, pa.int64()).to_numpy() if parts else np.zeros(0, "int64")
+    rows = articles.index[chosen].to_numpy()
+    if len(rows) and (rows.dtype.kind not in "iu" or rows.max() >= len(lengths)):
+        raise ValueError(f"the articles table's rows no longer match {Path(path).name}")
+    return lengths[rows]
+
+
 def analysed_texts(articles: pd.DataFrame):
     """Yield the text of each analysed article (status ok), in order, a slice at a time."""
     return iter_texts(articles, keep=analysed_mask(articles))

@@ -292,6 +292,7 @@ def test_seed_corpus(seed_files):
     assert not a.text.str.contains("Other news|RELATED NEWS|WORDS ON THE STREET|Photos:").any()
     assert a.text.str.contains("Quangzhou").any()
     assert not a.text.str.contains("General Secretary Nguyen Phu Trong").any()  # footer headline
+    assert list(a.chars) == [len(t) for t in a.text]  # what later stages size samples by
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,19 @@ def test_analysed_texts_from_disk_match_the_table_in_memory(stored):
     assert len(on_disk) == 8
 
 
+@pytest.mark.parametrize("rows", [list(range(10)), [0, 1, 3, 4, 6, 7, 8, 9], [2], [8, 9], []])
+def test_text_lengths_are_those_of_the_texts(stored, rows):
+    work, texts = stored
+    keep = pd.Series([i in rows for i in range(10)])
+    want = [len(texts[i]) for i in rows]  # characters, not bytes: "é" is one
+    on_disk = read_articles(work)
+    assert list(tables.text_lengths(on_disk, keep=keep)) == want  # read from the text itself
+    in_memory = pd.read_parquet(work / "articles.parquet")
+    assert list(tables.text_lengths(in_memory, keep=keep)) == want
+    counted = on_disk.assign(chars=[len(t) for t in texts])  # as stage 1 stores them
+    assert list(tables.text_lengths(counted, keep=keep)) == want
+
+
 def test_text_keys_come_from_stage_1_only_with_the_text_on_disk(tmp_path):
     from citylinks.cache import content_key
 
