@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -125,6 +127,19 @@ class ResultCache:
             self._db = None
 
 
+@contextmanager
+def few_full_collections():
+    """Run a block without the garbage collector's full passes (young objects are still
+    collected). Each full pass walks every live object: a stage gathering the rows of 100,000
+    articles would spend seconds in them, to find next to nothing."""
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, 1 << 30)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
+
+
 _SHARED: list = [None]  # in a worker process: what every job's function receives first
 
 
@@ -173,6 +188,108 @@ def map_articles(
             yield from _finish_batch(running, cache)
     finally:
         pool.shutdown()
+
+
+def map_files(
+    function: Callable,
+    jobs: Iterable[tuple],
+    *,
+    key_of: Callable,
+    shared=None,
+    cache: ResultCache | None = None,
+    workers: int = 1,
+    total: int = 0,
+) -> Iterator[object]:
+    """Yield `function(shared, *work)` for each job's arguments, in order, where
+    `key_of(*arguments)` returns `(key, work)`.
+
+    As `map_articles`, for jobs whose key costs what the work itself needs (a file's content
+    hash, which means reading it): the workers compute the key and look it up in `cache`
+    themselves, so the bytes are read once, where they are used, and never cross a pipe.
+    A key of None means: compute, do not store.
+    """
+    count = workers or os.cpu_count() or 1
+    if count <= 1 or total < PARALLEL_MIN_JOBS:
+        for batch in _batches(jobs):
+            prepared = [key_of(*args) for args in batch]
+            found = cache.get_many([k for k, _ in prepared if k]) if cache is not None else {}
+            fresh, computed = {}, 0
+            for key, work in prepared:
+                if key is not None and key in found:
+                    yield found[key]
+                    continue
+                result = function(shared, *work)
+                computed += 1
+                if key is not None:
+                    fresh[key] = result
+                yield result
+            if cache is not None:
+                cache.hits += len(batch) - computed
+                cache.misses += computed
+                cache.put_many(fresh)
+        return
+    reader = str(cache.path) if cache is not None and cache.writable else None
+    pool = _Pool(count, (function, key_of, shared, reader))
+    pool.executor = _start_pool(count, pool.shared)
+    try:
+        running = None  # one batch computed while the one before is stored and handed on
+        for batch in _batches(jobs):
+            size = max(1, min(64, len(batch) // (count * 4)))
+            chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
+            started = pool.executor.map(_keyed_chunk, chunks)
+            if running is not None:
+                yield from _store_keyed(running, cache)
+            running = started
+        if running is not None:
+            yield from _store_keyed(running, cache)
+    finally:
+        pool.shutdown()
+
+
+def _store_keyed(chunks: Iterator[list], cache: ResultCache | None) -> Iterator[object]:
+    for chunk in chunks:
+        fresh = {key: blob for key, blob, new in chunk if new and key is not None}
+        if cache is not None:
+            cache.hits += len(chunk) - sum(new for _, _, new in chunk)
+            cache.misses += sum(new for _, _, new in chunk)
+            cache.put_many(fresh, pickled=True)
+        for _key, blob, _new in chunk:
+            yield pickle.loads(blob)
+
+
+_READERS: dict[str, sqlite3.Connection | None] = {}  # in a worker: its own connection to a cache
+
+
+def _keyed_chunk(jobs: list[tuple]) -> list[tuple[str | None, bytes, bool]]:
+    # In a worker: (key, pickled result, whether it was computed here) for each job.
+    function, key_of, shared, reader = _SHARED[0]
+    prepared = [key_of(*args) for args in jobs]
+    found = _look_up(reader, [k for k, _ in prepared if k])
+    done = []
+    for key, work in prepared:
+        blob = found.get(key) if key is not None else None
+        if blob is not None:
+            done.append((key, blob, False))
+        else:
+            result = function(shared, *work)
+            done.append((key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), True))
+    return done
+
+
+def _look_up(path: str | None, keys: list[str]) -> dict[str, bytes]:
+    # The stored (pickled) results among `keys`; any trouble reading only means computing.
+    if path is None or not keys:
+        return {}
+    try:
+        db = _READERS.get(path)
+        if db is None:
+            uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+            db = _READERS[path] = sqlite3.connect(uri, uri=True, timeout=30)
+        marks = ",".join("?" * len(keys))
+        query = f"SELECT key, value FROM results WHERE key IN ({marks})"
+        return dict(db.execute(query, keys).fetchall())
+    except sqlite3.Error:
+        return {}
 
 
 def _batches(jobs: Iterable) -> Iterator[list]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 import unicodedata
 from array import array
@@ -12,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from citylinks.cache import ResultCache, content_key, map_articles
+from citylinks.cache import ResultCache, content_key, few_full_collections, map_articles, map_files
 from citylinks.dates import is_date_line, parse_iso_date
 from citylinks.paths import resolve
 from citylinks.tables import STAMP, FrameBuilder, export_csv, stamp_articles, write_stage_table
@@ -419,8 +420,11 @@ def _list_files(corpus_dir: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def _read_page(path: Path, *, max_bytes: int, data: bytes | None = None) -> tuple[str | None, dict]:
-    """Read one file (or take its bytes, read already); return (page text or None, fields for its row)."""
+def _read_page(
+    path: Path, *, max_bytes: int, data: bytes | None = None, digest: str = ""
+) -> tuple[str | None, dict]:
+    """Read one file (or take its bytes, read already, and their SHA-256 if known); return
+    (page text or None, fields for its row)."""
     size = path.stat().st_size if data is None else len(data)
     row = {"bytes": size, "encoding": "", "reason": ""}
     if size > max_bytes:
@@ -431,7 +435,7 @@ def _read_page(path: Path, *, max_bytes: int, data: bytes | None = None) -> tupl
         return None, row
     if data is None:
         data = path.read_bytes()
-    row["content_hash"] = hashlib.sha256(data).hexdigest()
+    row["content_hash"] = digest or hashlib.sha256(data).hexdigest()
     text, encoding, problem = decode_bytes(data)
     row["encoding"] = encoding
     if text is None:
@@ -448,12 +452,12 @@ def _read_page(path: Path, *, max_bytes: int, data: bytes | None = None) -> tupl
 
 
 def _read_and_clean(
-    _shared, path: Path, max_bytes: int, data: bytes | None
+    _shared, path: Path, max_bytes: int, data: bytes | None, digest: str = ""
 ) -> tuple[dict, CleanedPage | None]:
     """Read (unless `data` holds the bytes) and clean one file: the per-article work, a pure
     function of the file."""
     try:
-        text, fields = _read_page(path, max_bytes=max_bytes, data=data)
+        text, fields = _read_page(path, max_bytes=max_bytes, data=data, digest=digest)
     except OSError as exc:
         return {"reason": f"could not be read: {exc.strerror or exc}"}, None
     return fields, (clean_page(text) if text is not None else None)
@@ -469,16 +473,17 @@ def _clean_again(furniture: frozenset[int], path: Path, max_bytes: int) -> Clean
 
 
 def _cleaning_job(path: Path, max_bytes: int) -> tuple[str | None, tuple]:
-    """A file's cleaning job: its cache key (by content) and the worker's arguments, with the
-    bytes read here for the key so the worker does not read the file again."""
+    """A file's cleaning job: its cache key (by content) and the arguments of `_read_and_clean`,
+    with the bytes read for the key, so the file is read once."""
     try:
-        data = path.read_bytes() if path.stat().st_size <= max_bytes else None
+        with open(path, "rb", buffering=0) as file:
+            data = file.read() if os.fstat(file.fileno()).st_size <= max_bytes else None
     except OSError:
-        data = None  # the worker reads it again and says why it cannot
+        data = None  # read again by _read_page, which says why it cannot
     if data is None:
         return None, (path, max_bytes, None)
-    key = content_key(hashlib.sha256(data).hexdigest(), path.suffix.lower())
-    return key, (path, max_bytes, data)
+    digest = hashlib.sha256(data).hexdigest()
+    return content_key(digest, path.suffix.lower()), (path, max_bytes, data, digest)
 
 
 def _folded_story_key(folded_lines: list[str]) -> str:
@@ -497,6 +502,7 @@ NEAR_DUPLICATE_JACCARD = 0.8  # share of 5-word shingles two copies of one story
 NEAR_DUPLICATE_CANDIDATES = 20  # earlier stories with the same title and date to compare against
 
 
+@few_full_collections()
 def load_articles(
     corpus_dir: str | Path,
     *,
@@ -541,16 +547,20 @@ def load_articles(
     cache = ResultCache(cache_dir, "cleaned-pages", config=f"max_bytes {max_bytes}")
     keys: dict[Path, str | None] = {}  # each file's cache key, for the second cleaning
 
-    def jobs():
-        for _row, path in todo:
-            key, args = _cleaning_job(path, max_bytes)
-            keys[path] = key
-            yield key, args
-
-    cleaned = map_articles(_read_and_clean, jobs(), cache=cache, workers=workers, total=len(todo))
+    # Each file is read, hashed, looked up and (unless found) cleaned in a worker.
+    cleaned = map_files(
+        _read_and_clean,
+        ((path, max_bytes) for _row, path in todo),
+        key_of=_cleaning_job,
+        cache=cache,
+        workers=workers,
+        total=len(todo),
+    )
     # Rows for files that are not articles come first; every later row has a slot in the store.
     store = _PageStore(blank_rows=len(rows))
-    for (row, _path), (fields, page) in zip(todo, cleaned, strict=True):
+    for (row, path), (fields, page) in zip(todo, cleaned, strict=True):
+        if fields.get("content_hash"):  # read and hashed: the key its cleaning is stored under
+            keys[path] = content_key(fields["content_hash"], path.suffix.lower())
         row.update(fields)
         if page is None:
             row["status"] = "quarantined"
@@ -564,7 +574,7 @@ def load_articles(
         again = store.pages_with(furniture)
         digest = content_key(*map(str, sorted(furniture)))
         jobs = (
-            (keys[path] and content_key(keys[path], digest), (path, max_bytes))
+            (keys.get(path) and content_key(keys[path], digest), (path, max_bytes))
             for path in (files[aid][1] for aid in again)
         )
         redone = map_articles(

@@ -21,6 +21,7 @@ import ahocorasick_rs
 import pandas as pd
 import yaml
 
+from citylinks.cache import few_full_collections
 from citylinks.dates import MONTHS
 from citylinks.errors import YAML_LOADER, ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
@@ -1375,6 +1376,7 @@ def _assess_in(shared: dict, text: str, packed, dropped, title: str, standfirst:
     )
 
 
+@few_full_collections()
 def match_partners(
     articles: pd.DataFrame,
     gazetteer: Gazetteer,
@@ -1528,6 +1530,7 @@ def _engage_in(shared: dict, text, records, published, title, standfirst, sector
     )
 
 
+@few_full_collections()
 def extract_engagements(
     articles: pd.DataFrame,
     partner_mentions: pd.DataFrame,

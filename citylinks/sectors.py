@@ -18,6 +18,7 @@ import ahocorasick_rs
 import pandas as pd
 import yaml
 
+from citylinks.cache import few_full_collections
 from citylinks.errors import YAML_LOADER, ConfigError, ParameterError, describe_yaml_error
 from citylinks.paths import resolve
 from citylinks.periods import PERIODS, all_periods, assign_period, choose_period
@@ -812,6 +813,7 @@ class _EvidenceFile:
         self.writer.close()
 
 
+@few_full_collections()
 def match_sector_terms(
     articles: pd.DataFrame,
     lexicon: Lexicon,
