@@ -7,7 +7,14 @@ import pytest
 from runs import SEEDS, copy_seeds
 
 from citylinks import cache as cache_module
-from citylinks.cache import PARALLEL_MIN_JOBS, ResultCache, content_key, map_articles
+from citylinks.cache import (
+    PARALLEL_MIN_JOBS,
+    ResultCache,
+    content_key,
+    few_full_collections,
+    map_articles,
+    map_files,
+)
 from citylinks.corpus import load_articles
 from citylinks.paths import DEFAULT_LEXICON
 from citylinks.sectors import count_sector_mentions, load_lexicon, match_sector_terms
@@ -27,6 +34,11 @@ def pair(shared, i):
 
 def scale(factor: int, n: int) -> int:
     return factor * n
+
+
+def key_of_number(n: int) -> tuple[str | None, tuple]:
+    # As a file's key: worked out where the job runs; every fifth job has none (not stored).
+    return (None if n % 5 == 0 else content_key(str(n))), (n,)
 
 
 @pytest.mark.parametrize(
@@ -149,6 +161,39 @@ def test_batches_overlap_but_come_back_in_order_from_cache_and_workers(
         found.append(result)
     assert found == [2 * i for i in range(n)]
     assert (store.hits, store.misses) == (len(first), n - len(first))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_keys_worked_out_by_the_workers_find_what_was_stored(tmp_path, monkeypatch, workers):
+    monkeypatch.setattr(cache_module, "BATCH", 7)
+    n = PARALLEL_MIN_JOBS + 30
+    store = ResultCache(tmp_path, "scale", config="c")
+    first = [(i,) for i in range(0, n, 3)]
+    found = map_files(
+        scale, first, key_of=key_of_number, shared=2, cache=store, workers=workers, total=n
+    )
+    assert list(found) == [2 * i for (i,) in first]
+    store.close()
+    # Run again with another factor: results read from the cache still show the first one.
+    store = ResultCache(tmp_path, "scale", config="c")
+    every = [(i,) for i in range(n)]
+    found = map_files(
+        scale, every, key_of=key_of_number, shared=3, cache=store, workers=workers, total=n
+    )
+    reused = {i for i in range(0, n, 3) if i % 5}
+    assert list(found) == [(2 if i in reused else 3) * i for i in range(n)]
+    assert (store.hits, store.misses) == (len(reused), n - len(reused))
+
+
+def test_few_full_collections_restores_the_collector_even_after_an_error():
+    import gc
+
+    before = gc.get_threshold()
+    with pytest.raises(KeyError), few_full_collections():
+        assert gc.get_threshold()[:2] == before[:2]
+        assert gc.get_threshold()[2] > 1_000_000  # no full pass in the block
+        raise KeyError("x")
+    assert gc.get_threshold() == before
 
 
 @pytest.fixture(scope="module")
