@@ -1782,11 +1782,11 @@ def roll_up(table: pd.DataFrame, *, level: str, gazetteer: Gazetteer | None = No
     out = table.copy()
     out["partner"] = out["partner"].map(target)
     blank = {"lat": float("nan"), "lon": float("nan"), "curated": False}
+    places = out["partner"].unique()  # each place's facts are looked up once, not once a row
     for column in ("kind", "country", "parent", "lat", "lon", "curated", "country_name"):
         if column in out.columns:
-            out[column] = out["partner"].map(
-                lambda n, c=column: info.get(n, {}).get(c, blank.get(c, ""))
-            )
+            facts = {n: info.get(n, {}).get(column, blank.get(column, "")) for n in places}
+            out[column] = out["partner"].map(facts)
     keys = ["article_id", "partner"]
     # How rows of one article and place merge: the first row speaks for the place (primary
     # first in engagements), counts add up, and spans, roles and sectors are pooled.
@@ -1807,10 +1807,15 @@ def roll_up(table: pd.DataFrame, *, level: str, gazetteer: Gazetteer | None = No
         rows = out[repeated].assign(_order=position[repeated])
         groups = rows.groupby(keys, sort=False)
         merged = groups.agg({**{k: v for k, v in agg.items() if k not in pooled}, "_order": "min"})
+        # Pooled in plain lists: tens of thousands of small groups, each a pandas Series,
+        # would take seconds.
+        group_of = groups.ngroup().tolist()  # numbered as `merged` is ordered (first seen)
         for column in pooled:
-            merged[column] = groups[column].agg(
-                _join_labels if column == "sectors" else _join_spans
-            )
+            values: list[list] = [[] for _ in range(len(merged))]
+            for group, value in zip(group_of, rows[column].tolist(), strict=True):
+                values[group].append(value)
+            join = _join_labels if column == "sectors" else _join_spans
+            merged[column] = [join(v) for v in values]
         if "role" in merged.columns:
             merged["role"] = merged["_counterpart"].map({True: "counterpart", False: "mentioned"})
         single = out[~repeated].assign(_order=position[~repeated])

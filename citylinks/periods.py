@@ -11,6 +11,13 @@ def assign_period(published: pd.Series, period: str) -> pd.Series:
     """Return each date's period label ('2024-03', '2024Q1', '2024'); '' where there is no date."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    # Each distinct date is labelled once: a table of millions of rows holds a few thousand.
+    codes, dates = pd.factorize(published, use_na_sentinel=True)
+    labels = _labels(pd.Series(dates, dtype=object), period).tolist() + [""]  # [-1]: no date
+    return pd.Series(labels, dtype=str).take(codes).set_axis(published.index)
+
+
+def _labels(published: pd.Series, period: str) -> pd.Series:
     dates = pd.to_datetime(published.replace("", None), format="%Y-%m-%d", errors="coerce")
     if period == "month":
         labels = dates.dt.strftime("%Y-%m")

@@ -542,6 +542,63 @@ def test_roll_up(gaz, mentions_table, level, expected):
     assert rolled.groupby("article_id")["primary"].sum().tolist() == [1, 1]
 
 
+def _place(article_id, partner, country, name, count=1, role="mentioned", spans="", **more):
+    return {
+        "article_id": article_id,
+        "partner": partner,
+        "kind": "country" if partner == name else "city",
+        "country": country,
+        "country_name": name,
+        "parent": "",
+        "count": count,
+        "role": role,
+        "primary": role == "counterpart",
+        "spans": spans,
+        **more,
+    }
+
+
+def test_roll_up_pools_the_rows_it_merges_in_their_order():
+    table = pd.DataFrame(
+        [
+            _place("a1", "Seoul", "KR", "South Korea", 2, "counterpart", "1-5"),
+            _place("a1", "Busan", "KR", "South Korea"),
+            _place("a1", "Tokyo", "JP", "Japan", spans="20-25"),
+            _place("a1", "Incheon", "KR", "South Korea", spans="30-37"),
+            _place("a2", "Busan", "KR", "South Korea", 3, "counterpart", "2-7"),
+        ]
+    )
+    rolled = roll_up(table, level="country")
+    assert rolled[["article_id", "partner", "count", "role", "primary", "spans"]].to_dict(
+        "records"
+    ) == [
+        dict(article_id="a1", partner="South Korea", count=4, role="counterpart", primary=True,
+             spans="1-5;30-37"),
+        dict(article_id="a1", partner="Japan", count=1, role="mentioned", primary=False,
+             spans="20-25"),
+        dict(article_id="a2", partner="South Korea", count=3, role="counterpart", primary=True,
+             spans="2-7"),
+    ]  # fmt: skip
+    assert list(rolled["kind"]) == ["country"] * 3
+    assert list(rolled.columns) == list(table.columns)
+
+
+def test_roll_up_pools_the_sectors_of_merged_engagements():
+    table = pd.DataFrame(
+        [
+            _place("a1", "Seoul", "KR", "South Korea", sectors="Health;Education"),
+            _place("a1", "Tokyo", "JP", "Japan", sectors="Transport"),
+            _place("a1", "Busan", "KR", "South Korea", sectors="Education;Urban rail"),
+            _place("a1", "Incheon", "KR", "South Korea", sectors=""),
+        ]
+    ).drop(columns=["count", "role", "spans"])
+    rolled = roll_up(table, level="country")
+    assert dict(zip(rolled["partner"], rolled["sectors"], strict=True)) == {
+        "South Korea": "Health;Education;Urban rail",
+        "Japan": "Transport",
+    }
+
+
 def test_roll_up_without_gazetteer_uses_the_table(mentions_table):
     rolled = roll_up(mentions_table, level="country")
     assert set(rolled["partner"]) == {"South Korea", "China", "Japan"}
