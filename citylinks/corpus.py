@@ -9,6 +9,7 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -16,7 +17,14 @@ import pandas as pd
 from citylinks.cache import ResultCache, content_key, few_full_collections, map_articles, map_files
 from citylinks.dates import is_date_line, parse_iso_date
 from citylinks.paths import resolve
-from citylinks.tables import STAMP, FrameBuilder, export_csv, stamp_articles, write_stage_table
+from citylinks.tables import (
+    STAMP,
+    FrameBuilder,
+    export_csv,
+    stamp_articles,
+    write_side_by_side,
+    write_stage_table,
+)
 
 NBSP = "\u00a0"
 
@@ -957,12 +965,11 @@ def articles_for_people(articles: pd.DataFrame) -> pd.DataFrame:
 
 def save_corpus(corpus: Corpus, *, work_dir: str | Path, out_dir: str | Path) -> list[Path]:
     """Write the articles table and cleaning audit for later stages and as CSV."""
-    return [
-        write_stage_table(corpus.articles, work_dir, "articles"),
-        write_stage_table(corpus.audit, work_dir, "cleaning_audit"),
-        write_stage_table(
-            pd.DataFrame({"note": corpus.notes}, dtype=str), work_dir, "corpus_notes"
-        ),
-        export_csv(articles_for_people(corpus.articles), out_dir, "articles"),
-        export_csv(corpus.audit, out_dir, "cleaning_audit"),
-    ]
+    notes = pd.DataFrame({"note": corpus.notes}, dtype=str)
+    return write_side_by_side(
+        partial(write_stage_table, corpus.articles, work_dir, "articles"),
+        partial(write_stage_table, corpus.audit, work_dir, "cleaning_audit"),
+        partial(write_stage_table, notes, work_dir, "corpus_notes"),
+        partial(export_csv, articles_for_people(corpus.articles), out_dir, "articles"),
+        partial(export_csv, corpus.audit, out_dir, "cleaning_audit"),
+    )

@@ -10,6 +10,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -1232,18 +1233,26 @@ def save_sector_tables(
     The evidence is already a stage table (`match_sector_terms` wrote it); its CSV is copied
     from it a slice at a time.
     """
-    from citylinks.tables import export_stage_csv, save_tables, write_stage_table
-
-    save_tables(
-        {
-            "sector_mentions": mentions,
-            "sector_trends": trends,
-            "lexicon_suggestions": suggestions,
-        },
-        work_dir=work_dir,
-        out_dir=out_dir,
+    from citylinks.tables import (
+        export_stage_csv,
+        save_tables,
+        write_side_by_side,
+        write_stage_table,
     )
-    export_stage_csv(evidence.evidence, out_dir, "sector_evidence")
-    # Each article's sectors, for the engagements of notebook 03 (a stage table only: the CSV
-    # of sector mentions holds the same counts).
-    write_stage_table(evidence.sectors, work_dir, "article_sectors")
+
+    write_side_by_side(
+        partial(export_stage_csv, evidence.evidence, out_dir, "sector_evidence"),
+        partial(
+            save_tables,
+            {
+                "sector_mentions": mentions,
+                "sector_trends": trends,
+                "lexicon_suggestions": suggestions,
+            },
+            work_dir=work_dir,
+            out_dir=out_dir,
+        ),
+        # Each article's sectors, for the engagements of notebook 03 (a stage table only: the
+        # CSV of sector mentions holds the same counts).
+        partial(write_stage_table, evidence.sectors, work_dir, "article_sectors"),
+    )
