@@ -203,3 +203,19 @@ def test_the_stamp_travels_with_the_stage_table(tmp_path):
     articles.attrs[tables.STAMP] = tables.stamp_articles(articles)
     write_stage_table(articles, tmp_path, "articles")
     assert read_articles(tmp_path).attrs[tables.STAMP] == tables.stamp_articles(articles)
+
+
+def test_writes_side_by_side_return_in_order_and_raise_what_failed(tmp_path):
+    frames = {f"t{i}": pd.DataFrame({"n": range(i + 1), "ok": [True] * (i + 1)}) for i in range(4)}
+    paths = tables.write_side_by_side(
+        *(lambda f=f, name=name: write_stage_table(f, tmp_path, name) for name, f in frames.items())
+    )
+    assert [p.stem for p in paths] == list(frames)
+    for name, frame in frames.items():
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / f"{name}.parquet"), frame)
+
+    def fails():
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        tables.write_side_by_side(lambda: 1, fails)
