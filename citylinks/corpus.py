@@ -10,7 +10,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass, field, replace
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pandas as pd
 
@@ -312,11 +312,13 @@ _NOT_SLUG = re.compile(r"[^a-z0-9_-]+")
 
 def make_article_id(relative: str) -> str:
     """Return a stable, URL-safe id for a file: its name when that is safe, else name + hash."""
-    path = PurePosixPath(relative)
-    stem = path.stem
+    # PurePosixPath(relative).stem, in string operations (it is called once per file)
+    name = relative.rpartition("/")[2]
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name
     ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     slug = _NOT_SLUG.sub("-", ascii_stem.lower()).strip("-")[:48] or "article"
-    if slug == stem and len(path.parts) == 1:
+    if slug == stem and "/" not in relative:
         return slug
     return f"{slug}-{hashlib.sha1(relative.encode('utf-8')).hexdigest()[:6]}"
 
@@ -419,13 +421,26 @@ ARTICLE_COLUMNS = [
 
 
 def _list_files(corpus_dir: Path) -> list[tuple[str, Path]]:
-    # (path relative to the folder, path) of every file outside hidden folders, in name order.
+    # (path relative to the folder, path) of every file outside hidden folders, in name order:
+    # what corpus_dir.rglob("*") finds (no symbolic links to folders followed), through
+    # os.scandir, whose entries know their type without a call to the system for each file.
     found = []
-    for path in corpus_dir.rglob("*"):
-        relative = path.relative_to(corpus_dir)
-        if not any(part.startswith(".") for part in relative.parts) and path.is_file():
-            found.append((relative.as_posix(), path))
-    return sorted(found)
+    folders = [("", os.fspath(corpus_dir))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # a folder that cannot be listed is passed over, as rglob does
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                folders.append((f"{prefix}{entry.name}/", entry.path))
+            elif entry.is_file():
+                found.append((f"{prefix}{entry.name}", entry.path))
+    found.sort()
+    return [(relative, Path(path)) for relative, path in found]
 
 
 def _read_page(

@@ -297,11 +297,43 @@ def test_seed_corpus(seed_files):
 
 @pytest.mark.parametrize(
     ("relative", "expected"),
-    [("000_1a28fbddbf2bdc98.txt", "000_1a28fbddbf2bdc98"), ("Hà Nội bài 1.txt", "ha-noi-bai-1-")],
+    [
+        ("000_1a28fbddbf2bdc98.txt", "000_1a28fbddbf2bdc98"),  # a safe name is the id
+        ("Hà Nội bài 1.txt", "ha-noi-bai-1-"),  # else a slug and a hash
+        ("2024/seoul.txt", "seoul-"),  # in a subfolder: the hash tells it from ./seoul.txt
+        ("notes.final.txt", "notes-final-"),  # only the last suffix goes
+        (".txt", "txt-"),  # a name that is all suffix keeps it
+        ("ending-in-dot.", "ending-in-dot-"),
+    ],
 )
 def test_article_ids_are_stable_and_safe(relative, expected):
     assert make_article_id(relative).startswith(expected)
     assert make_article_id(relative) == make_article_id(relative)
+    assert make_article_id(relative) != make_article_id(f"other/{relative}")
+
+
+def test_the_listing_skips_hidden_files_and_folders_and_follows_no_folder_links(tmp_path):
+    root = tmp_path / "corpus"
+    for relative in ["b/z.txt", "a.txt", "b/c/d.html", ".hidden.txt", "b/.drafts/e.txt"]:
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text("x")
+    (root / "link-to-b").symlink_to(root / "b", target_is_directory=True)
+    (root / "link-to-a.txt").symlink_to(root / "a.txt")
+    (root / "broken.txt").symlink_to(root / "missing.txt")
+    listed = corpus_module._list_files(root)
+    assert [relative for relative, _ in listed] == [
+        "a.txt",
+        "b/c/d.html",
+        "b/z.txt",
+        "link-to-a.txt",
+    ]
+    assert all(path == root / relative for relative, path in listed)
+    rglob = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+    assert [relative for relative, _ in listed] == rglob
 
 
 @pytest.mark.parametrize(
