@@ -24,7 +24,14 @@ from citylinks.errors import YAML_LOADER, ConfigError, ParameterError, describe_
 from citylinks.paths import resolve
 from citylinks.periods import PERIODS, all_periods, assign_period, choose_period
 from citylinks.sentences import with_known_abbreviations
-from citylinks.tables import STAMP, analysed_mask, analysed_texts, iter_texts, text_lengths
+from citylinks.tables import (
+    STAMP,
+    analysed_mask,
+    analysed_texts,
+    iter_texts,
+    map_values,
+    text_lengths,
+)
 
 # --- Normalisation -------------------------------------------------------------------------------
 # Terms are matched against a lowercased form of the text in which
@@ -644,7 +651,7 @@ def count_sector_mentions(
         table = pd.DataFrame(rows, columns=["article_id", "published", "sector", "term", "count"])
     table["count"] = table["count"].astype("int64")
     table["period"] = assign_period(table["published"], period) if len(table) else ""
-    table["label"] = table["sector"].map(lexicon.labels)
+    table["label"] = map_values(table["sector"], lexicon.labels)
     return table[MENTION_COLUMNS].astype({c: str for c in MENTION_COLUMNS if c != "count"})
 
 

@@ -94,6 +94,16 @@ def iter_rows(frame: pd.DataFrame, columns, *, batch: int = 20_000):
         yield from zip(*(part[c].tolist() for c in columns), strict=True)
 
 
+def map_values(column: pd.Series, mapping: dict) -> pd.Series:
+    """Return `column.map(mapping)` (missing where a value is not in it, as objects), each
+    distinct value looked up once: a column of millions of rows holds a few thousand."""
+    import numpy as np
+
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    found = pd.Series(distinct, dtype=object).map(mapping).to_numpy(dtype=object)
+    return pd.Series(np.append(found, np.nan)[codes], index=column.index, dtype=object)
+
+
 def analysed_mask(articles: pd.DataFrame) -> pd.Series:
     """Return which rows of the articles table are analysed (status ok; all, without a status)."""
     if "status" in articles:

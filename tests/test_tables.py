@@ -219,3 +219,13 @@ def test_writes_side_by_side_return_in_order_and_raise_what_failed(tmp_path):
 
     with pytest.raises(OSError, match="disk full"):
         tables.write_side_by_side(lambda: 1, fails)
+
+
+def test_mapped_values_equal_pandas_map_with_missing_ones_left_missing():
+    column = pd.Series(["a", "b", None, "a", "c", "b"] * 3, index=range(5, 23), dtype="str")
+    mapping = {"a": "Alpha", "b": "Beta"}
+    got = tables.map_values(column, mapping)
+    want = column.map(mapping)
+    assert got.index.equals(column.index)
+    assert got.fillna("-").tolist() == want.fillna("-").tolist()
+    assert got.isna().tolist() == [v not in mapping for v in column.fillna("?")]
