@@ -420,7 +420,7 @@ ARTICLE_COLUMNS = [
 ]
 
 
-def _list_files(corpus_dir: Path) -> list[tuple[str, Path]]:
+def _list_files(corpus_dir: Path) -> list[tuple[str, str]]:
     # (path relative to the folder, path) of every file outside hidden folders, in name order:
     # what corpus_dir.rglob("*") finds (no symbolic links to folders followed), through
     # os.scandir, whose entries know their type without a call to the system for each file.
@@ -440,15 +440,22 @@ def _list_files(corpus_dir: Path) -> list[tuple[str, Path]]:
             elif entry.is_file():
                 found.append((f"{prefix}{entry.name}", entry.path))
     found.sort()
-    return [(relative, Path(path)) for relative, path in found]
+    return found
+
+
+def _suffix(path: str) -> str:
+    # Path(path).suffix, in string operations: paths stay strings, called once per file or more
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _read_page(
-    path: Path, *, max_bytes: int, data: bytes | None = None, digest: str = ""
+    path: str | Path, *, max_bytes: int, data: bytes | None = None, digest: str = ""
 ) -> tuple[str | None, dict]:
     """Read one file (or take its bytes, read already, and their SHA-256 if known); return
     (page text or None, fields for its row)."""
-    size = path.stat().st_size if data is None else len(data)
+    size = os.stat(path).st_size if data is None else len(data)
     row = {"bytes": size, "encoding": "", "reason": ""}
     if size > max_bytes:
         row["reason"] = (
@@ -457,14 +464,15 @@ def _read_page(
         )
         return None, row
     if data is None:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
     row["content_hash"] = digest or hashlib.sha256(data).hexdigest()
     text, encoding, problem = decode_bytes(data)
     row["encoding"] = encoding
     if text is None:
         row["reason"] = problem
         return None, row
-    if path.suffix.lower() in {".html", ".htm"} or looks_like_html(text):
+    if _suffix(os.fspath(path)).lower() in {".html", ".htm"} or looks_like_html(text):
         extracted = html_to_page_text(text)
         row["encoding"] = f"{encoding}, HTML page"
         if extracted is None:
@@ -475,7 +483,7 @@ def _read_page(
 
 
 def _read_and_clean(
-    _shared, path: Path, max_bytes: int, data: bytes | None, digest: str = ""
+    _shared, path: str, max_bytes: int, data: bytes | None, digest: str = ""
 ) -> tuple[dict, CleanedPage | None]:
     """Read (unless `data` holds the bytes) and clean one file: the per-article work, a pure
     function of the file."""
@@ -486,7 +494,7 @@ def _read_and_clean(
     return fields, (clean_page(text) if text is not None else None)
 
 
-def _clean_again(furniture: frozenset[int], path: Path, max_bytes: int) -> CleanedPage | None:
+def _clean_again(furniture: frozenset[int], path: str, max_bytes: int) -> CleanedPage | None:
     """Clean one file again, now that the corpus's page furniture is known."""
     try:
         text, _fields = _read_page(path, max_bytes=max_bytes)
@@ -495,7 +503,7 @@ def _clean_again(furniture: frozenset[int], path: Path, max_bytes: int) -> Clean
     return clean_page(text, furniture=furniture) if text is not None else None
 
 
-def _cleaning_job(path: Path, max_bytes: int) -> tuple[str | None, tuple]:
+def _cleaning_job(path: str, max_bytes: int) -> tuple[str | None, tuple]:
     """A file's cleaning job: its cache key (by content) and the arguments of `_read_and_clean`,
     with the bytes read for the key, so the file is read once."""
     try:
@@ -506,7 +514,7 @@ def _cleaning_job(path: Path, max_bytes: int) -> tuple[str | None, tuple]:
     if data is None:
         return None, (path, max_bytes, None)
     digest = hashlib.sha256(data).hexdigest()
-    return content_key(digest, path.suffix.lower()), (path, max_bytes, data, digest)
+    return content_key(digest, _suffix(path).lower()), (path, max_bytes, data, digest)
 
 
 def _folded_story_key(folded_lines: list[str]) -> str:
@@ -542,7 +550,7 @@ def load_articles(
     corpus_dir = resolve(corpus_dir)
     overrides, notes = read_metadata(corpus_dir)
     rows: list[dict] = []
-    todo: list[tuple[dict, Path]] = []
+    todo: list[tuple[dict, str]] = []
     for relative, path in _list_files(corpus_dir):
         if relative in SKIPPED_NAMES:
             continue
@@ -556,11 +564,12 @@ def load_articles(
             "overridden": "",
             "content_hash": "",
         }
-        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        suffix = _suffix(path)
+        if suffix.lower() not in ARTICLE_SUFFIXES:
             row.update(
                 status="quarantined",
-                bytes=path.stat().st_size,
-                reason=f"not an article file ({path.suffix or 'no extension'}; "
+                bytes=os.stat(path).st_size,
+                reason=f"not an article file ({suffix or 'no extension'}; "
                 "citylinks reads .txt and saved .html pages)",
             )
             rows.append(row)
@@ -568,7 +577,7 @@ def load_articles(
         todo.append((row, path))
     max_bytes = int(max_file_mb * 1e6)
     cache = ResultCache(cache_dir, "cleaned-pages", config=f"max_bytes {max_bytes}")
-    keys: dict[Path, str | None] = {}  # each file's cache key, for the second cleaning
+    keys: dict[str, str | None] = {}  # each file's cache key, for the second cleaning
 
     # Each file is read, hashed, looked up and (unless found) cleaned in a worker.
     cleaned = map_files(
@@ -583,7 +592,7 @@ def load_articles(
     store = _PageStore(blank_rows=len(rows))
     for (row, path), (fields, page) in zip(todo, cleaned, strict=True):
         if fields.get("content_hash"):  # read and hashed: the key its cleaning is stored under
-            keys[path] = content_key(fields["content_hash"], path.suffix.lower())
+            keys[path] = content_key(fields["content_hash"], _suffix(path).lower())
         row.update(fields)
         if page is None:
             row["status"] = "quarantined"

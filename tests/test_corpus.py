@@ -312,6 +312,15 @@ def test_article_ids_are_stable_and_safe(relative, expected):
     assert make_article_id(relative) != make_article_id(f"other/{relative}")
 
 
+@pytest.mark.parametrize(
+    "path", ["a.txt", "dir.v2/a.TXT", "a.", ".txt", "a..html", "noext", "x/.hidden", "a.tar.gz"]
+)
+def test_suffixes_are_those_pathlib_gives(path):
+    from pathlib import Path
+
+    assert corpus_module._suffix(path) == Path(path).suffix
+
+
 def test_the_listing_skips_hidden_files_and_folders_and_follows_no_folder_links(tmp_path):
     root = tmp_path / "corpus"
     for relative in ["b/z.txt", "a.txt", "b/c/d.html", ".hidden.txt", "b/.drafts/e.txt"]:
@@ -327,7 +336,7 @@ def test_the_listing_skips_hidden_files_and_folders_and_follows_no_folder_links(
         "b/z.txt",
         "link-to-a.txt",
     ]
-    assert all(path == root / relative for relative, path in listed)
+    assert all(path == str(root / relative) for relative, path in listed)
     rglob = sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
