@@ -176,16 +176,11 @@ def map_articles(
     """
     pool = _Pool(workers or os.cpu_count() or 1, shared)
     try:
-        # One batch is computed while the next is gathered and looked up, and while the caller
-        # works on the one before: the workers are not left idle between batches.
-        running = None
-        for batch in _batches(jobs):
-            started = _start_batch(function, batch, cache, pool, total)
-            if running is not None:
-                yield from _finish_batch(running, cache)
-            running = started
-        if running is not None:
-            yield from _finish_batch(running, cache)
+        yield from _one_ahead(
+            _batches(jobs),
+            start=lambda batch: _start_batch(function, batch, cache, pool, total),
+            finish=lambda running: _finish_batch(running, cache),
+        )
     finally:
         pool.shutdown()
 
@@ -231,19 +226,32 @@ def map_files(
     reader = str(cache.path) if cache is not None and cache.writable else None
     pool = _Pool(count, (function, key_of, shared, reader))
     pool.executor = _start_pool(count, pool.shared)
+
+    def start(batch: list) -> Iterator[list]:
+        size = max(1, min(64, len(batch) // (count * 4)))
+        chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
+        return pool.executor.map(_keyed_chunk, chunks)
+
     try:
-        running = None  # one batch computed while the one before is stored and handed on
-        for batch in _batches(jobs):
-            size = max(1, min(64, len(batch) // (count * 4)))
-            chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
-            started = pool.executor.map(_keyed_chunk, chunks)
-            if running is not None:
-                yield from _store_keyed(running, cache)
-            running = started
-        if running is not None:
-            yield from _store_keyed(running, cache)
+        yield from _one_ahead(
+            _batches(jobs), start=start, finish=lambda running: _store_keyed(running, cache)
+        )
     finally:
         pool.shutdown()
+
+
+def _one_ahead(batches: Iterable[list], *, start: Callable, finish: Callable) -> Iterator[object]:
+    # Each batch is started (computed in the workers) before the one before is finished (stored
+    # and handed to the caller, who works on it meanwhile): the workers are never left idle
+    # between batches, and no more than two batches are held at once.
+    running = None
+    for batch in batches:
+        started = start(batch)
+        if running is not None:
+            yield from finish(running)
+        running = started
+    if running is not None:
+        yield from finish(running)
 
 
 def _store_keyed(chunks: Iterator[list], cache: ResultCache | None) -> Iterator[object]:
