@@ -256,16 +256,17 @@ def _one_ahead(batches: Iterable[list], *, start: Callable, finish: Callable) ->
 
 def _store_keyed(chunks: Iterator[list], cache: ResultCache | None) -> Iterator[object]:
     for chunk in chunks:
-        fresh = {key: blob for key, blob, new in chunk if new and key is not None}
+        computed = sum(new for _key, _blob, new in chunk)
         if cache is not None:
-            cache.hits += len(chunk) - sum(new for _, _, new in chunk)
-            cache.misses += sum(new for _, _, new in chunk)
+            cache.hits += len(chunk) - computed
+            cache.misses += computed
+            fresh = {key: blob for key, blob, new in chunk if new and key is not None}
             cache.put_many(fresh, pickled=True)
         for _key, blob, _new in chunk:
             yield pickle.loads(blob)
 
 
-_READERS: dict[str, sqlite3.Connection | None] = {}  # in a worker: its own connection to a cache
+_READERS: dict[str, sqlite3.Connection] = {}  # in a worker: its own connection to each cache
 
 
 def _keyed_chunk(jobs: list[tuple]) -> list[tuple[str | None, bytes, bool]]:
