@@ -134,29 +134,14 @@ def text_lengths(articles: pd.DataFrame, *, keep: pd.Series | None = None):
     """Return the length in characters of each article's text where `keep` is True (0 when
     missing), as a NumPy array, without turning the texts into Python strings."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     chosen = slice(None) if keep is None else keep.to_numpy(dtype=bool)
     if "text" in articles:
-        lengths = articles["text"].str.len().fillna(0).to_numpy("int64")
-        return lengths[chosen]
+        return articles["text"].str.len().fillna(0).to_numpy("int64")[chosen]
     if "chars" in articles:  # stage 1 counted them, into the same file as the text
         return articles["chars"].fillna(0).to_numpy("int64")[chosen]
-    path = articles.attrs.get(TEXT_FILE)
-    if not path:
-        raise ValueError("the articles table has no text column (read it with read_articles)")
-    source = pq.ParquetFile(path)
-    parts = [
-        pc.fill_null(pc.utf8_length(source.read_row_group(g, columns=["text"]).column(0)), 0)
-        for g in range(source.num_row_groups)
-    ]
-    lengths = pa.chunked_array(parts, pa.int64()).to_numpy() if parts else np.zeros(0, "int64")
-    rows = articles.index[chosen].to_numpy()
-    if len(rows) and (rows.dtype.kind not in "iu" or rows.max() >= len(lengths)):
-        raise ValueError(f"the articles table's rows no longer match {Path(path).name}")
-    return lengths[rows]
+    # A table from before stage 1 kept them: the texts are read (and checked) to be measured.
+    return np.fromiter(map(len, iter_texts(articles, keep=keep)), dtype="int64")
 
 
 def analysed_texts(articles: pd.DataFrame):
@@ -175,8 +160,7 @@ def stamp_articles(articles: pd.DataFrame) -> str:
         if column in articles:
             values = articles.loc[keep, column].astype(str)
             digest.update("\x1f".join(values).encode("utf-8", "surrogatepass"))
-    lengths = articles["text"].str.len().fillna(0)[keep]
-    digest.update(lengths.to_numpy("int64").tobytes())
+    digest.update(text_lengths(articles, keep=keep).tobytes())
     return digest.hexdigest()
 
 
