@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import math
 import re
+from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
@@ -770,55 +771,126 @@ class SectorHits(NamedTuple):
     sectors: pd.DataFrame  # article_id, sectors: each article's labels, most mentioned first
 
 
-def _hits_in(shared: tuple, text: str) -> tuple[tuple[str, str, str], ...]:
-    """One article's sector terms with their sentences: the cached per-article result."""
-    lexicon, abbreviations = shared
+def term_pairs(lexicon: Lexicon) -> tuple[tuple[str, str], ...]:
+    """Every (sector id, term) of the lexicon, in its order: a mention's code is its place here."""
+    return tuple((sector.id, term) for sector in lexicon.sectors for term in sector.terms)
+
+
+def _hits_in(shared: tuple, text: str) -> tuple[bytes, tuple[str, ...]]:
+    """One article's sector terms with their sentences, the cached per-article result: each
+    mention's (sector, term) as its code in `term_pairs` (int32 bytes), and its sentence."""
+    lexicon, abbreviations, codes = shared
     mentions = find_sector_mentions(text, lexicon)
     sentences = find_mention_sentences(text, mentions, abbreviations)
-    return tuple((m.sector, m.term, s) for m, s in zip(mentions, sentences, strict=True))
+    found = array("i", [codes[m.sector, m.term] for m in mentions])
+    return found.tobytes(), tuple(sentences)
 
 
-class _EvidenceFile:
-    """Evidence rows written to Parquet as they come, a slice at a time, so they never pile up."""
+def _hit_triples(shared: tuple, text: str) -> list[tuple[str, str, str]]:
+    """One article's (sector, term, sentence) of each mention, in order."""
+    pairs = shared[3]
+    found, sentences = _hits_in(shared[:3], text)
+    return [(*pairs[c], s) for c, s in zip(array("i", found), sentences, strict=True)]
 
-    SLICE = 50_000  # rows held before they are written
 
-    def __init__(self, path: Path):
+class _Hits:
+    """The mentions of a whole corpus as codes: for each, its article's number and its
+    (sector, term) code, with its sentence until written. The evidence goes to Parquet as it
+    comes, a slice at a time, so the sentences never pile up; the strings of the other columns
+    are looked up in C, from a few thousand, when a slice is written."""
+
+    SLICE = 50_000  # mentions held before their evidence is written
+
+    def __init__(self, path: Path, lexicon: Lexicon, ids: list[str], dates: list[str]):
         import pyarrow as pa
 
+        pairs = term_pairs(lexicon)
+        labels = lexicon.labels
+        text = pa.large_string()
         self.path = path
-        self.schema = pa.schema([(c, pa.large_string()) for c in EVIDENCE_COLUMNS])
-        self.columns: list[list[str]] = [[] for _ in EVIDENCE_COLUMNS]
+        self.schema = pa.schema([(c, text) for c in EVIDENCE_COLUMNS])
+        self.ids, self.dates = pa.array(ids, text), pa.array(dates, text)
+        self.pair_columns = [
+            pa.array([p[0] for p in pairs], text),
+            pa.array([labels[p[0]] for p in pairs], text),
+            pa.array([p[1] for p in pairs], text),
+        ]
+        self.articles = array("i")  # per mention: the article's number among `ids`
+        self.codes = array("i")  # per mention: its place in `term_pairs`
+        self.sentences: list[str] = []
+        self.written = 0  # mentions whose evidence is on disk
         self.writer = None
-        self.rows = 0
 
-    def add(self, article_id: str, published: str, sectors, terms, sentences, labels) -> None:
-        """Add one article's hits, as its columns: sector, term and sentence of each."""
-        n = len(sectors)
-        article, date, sector, label, term, sentence = self.columns
-        article += [article_id] * n
-        date += [published] * n
-        sector += sectors
-        label += map(labels.__getitem__, sectors)
-        term += terms
-        sentence += sentences
-        if len(article) >= self.SLICE:
+    def add(self, number: int, codes: bytes, sentences: tuple[str, ...]) -> None:
+        """Add one article's mentions (codes as `_hits_in` returns them)."""
+        self.codes.frombytes(codes)
+        self.articles.extend(array("i", [number]) * len(sentences))
+        self.sentences += sentences
+        if len(self.sentences) >= self.SLICE:
             self.flush()
 
     def flush(self) -> None:
+        import numpy as np
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         if self.writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.writer = pq.ParquetWriter(self.path, self.schema)
-        self.rows += len(self.columns[0])
-        self.writer.write_table(pa.Table.from_arrays(self.columns, schema=self.schema))
-        self.columns = [[] for _ in EVIDENCE_COLUMNS]
+        stop = len(self.codes)
+        articles = np.frombuffer(self.articles, np.int32)[self.written : stop]
+        codes = np.frombuffer(self.codes, np.int32)[self.written : stop]
+        columns = [self.ids.take(articles), self.dates.take(articles)]
+        columns += [column.take(codes) for column in self.pair_columns]
+        columns.append(pa.array(self.sentences, pa.large_string()))
+        self.writer.write_table(pa.Table.from_arrays(columns, schema=self.schema))
+        self.sentences = []
+        self.written = stop
 
     def close(self) -> None:
         self.flush()
         self.writer.close()
+
+    def counts(self) -> pd.DataFrame:
+        """One row per article and (sector, term) it mentions, with the count: articles in
+        order, each one's terms in the order they first appear."""
+        import numpy as np
+        import pyarrow as pa
+
+        width = max(1, len(self.pair_columns[0]))
+        key = np.frombuffer(self.articles, np.int32).astype(np.int64) * width
+        key += np.frombuffer(self.codes, np.int32)
+        distinct, first, n = np.unique(key, return_index=True, return_counts=True)
+        order = np.argsort(first, kind="stable")
+        distinct, n = distinct[order], n[order]
+        articles, codes = distinct // width, distinct % width
+        sector, _label, term = self.pair_columns
+        columns = [self.ids.take(articles), self.dates.take(articles)]
+        columns += [sector.take(codes), term.take(codes), pa.array(n, pa.int64())]
+        names = ["article_id", "published", "sector", "term", "count"]
+        return pa.Table.from_arrays(columns, names=names).to_pandas()
+
+    def article_sectors(self) -> pd.DataFrame:
+        """Each article with a mention and its sector labels (`join_sector_labels`)."""
+        import numpy as np
+
+        labels = self.pair_columns[1].to_pylist()
+        names = sorted(set(labels))
+        rank = np.array([names.index(label) for label in labels] or [0], np.int64)
+        width = max(1, len(names))
+        key = np.frombuffer(self.articles, np.int32).astype(np.int64) * width
+        key += rank[np.frombuffer(self.codes, np.int32)]
+        distinct, n = np.unique(key, return_counts=True)
+        articles, label = distinct // width, distinct % width
+        # Most mentioned first, then by name: as join_sector_labels orders them.
+        order = np.lexsort((label, -n, articles))
+        articles, label = articles[order], label[order]
+        starts = np.flatnonzero(np.diff(articles, prepend=-1)).tolist()
+        spelled = [names[i] for i in label.tolist()]
+        ends = [*starts[1:], len(spelled)][: len(starts)]  # none when nothing was found
+        joined = [";".join(spelled[a:b]) for a, b in zip(starts, ends, strict=True)]
+        ids = self.ids.take(articles[starts]).to_pylist() if starts else []
+        return pd.DataFrame({"article_id": ids, "sectors": joined}, dtype="str")
 
 
 @few_full_collections()
@@ -847,49 +919,30 @@ def match_sector_terms(
     config = f"sectors\n{lexicon.fingerprint}\n{' '.join(sorted(abbreviations))}"
     cache = ResultCache(cache_dir, "sector-hits", config=config)
     jobs = ((key, (text,)) for key, text in keyed_texts(articles, keep=analysed_mask(articles)))
-    labels = lexicon.labels
-    evidence = _EvidenceFile(stage_path(work_dir, "sector_evidence"))
-    counts: dict[str, list] = {
-        c: [] for c in ("article_id", "published", "sector", "term", "count")
-    }
+    codes = {pair: code for code, pair in enumerate(term_pairs(lexicon))}
+    hits = _Hits(
+        stage_path(work_dir, "sector_evidence"),
+        lexicon,
+        ok["article_id"].tolist(),
+        ok["published"].tolist(),
+    )
     results = map_articles(
         _hits_in,
         jobs,
-        shared=(lexicon, abbreviations),
+        shared=(lexicon, abbreviations, codes),
         cache=cache,
         workers=workers,
         total=len(ok),
     )
-    discussed: dict[str, list[str]] = {"article_id": [], "sectors": []}
-    rows = zip(ok["article_id"], ok["published"], results, strict=True)
-    c_article, c_published, c_sector, c_term, c_count = counts.values()
-    # Each article's result arrives as its own copy of the sector ids and terms: the lexicon's
-    # strings take their place, so millions of rows share a few thousand strings.
-    same_sector = {sector.id: sector.id for sector in lexicon.sectors}
-    same_term = {term: term for sector in lexicon.sectors for term in sector.terms}
-    for article_id, published, hits in rows:
-        if not hits:
-            continue
-        # As columns: a million mentions are handled a column at a time, not a value at a time.
-        sectors, terms, sentences = zip(*hits, strict=True)
-        sectors = tuple(map(same_sector.__getitem__, sectors))
-        terms = tuple(map(same_term.__getitem__, terms))
-        evidence.add(article_id, published, sectors, terms, sentences, labels)
-        for (sector, term), n in Counter(zip(sectors, terms, strict=True)).items():
-            c_article.append(article_id)
-            c_published.append(published)
-            c_sector.append(sector)
-            c_term.append(term)
-            c_count.append(n)
-        discussed["article_id"].append(article_id)
-        discussed["sectors"].append(join_sector_labels(map(labels.__getitem__, sectors)))
+    for number, (found, sentences) in enumerate(results):
+        if sentences:
+            hits.add(number, found, sentences)
     cache.close()
-    evidence.close()
-    table = pd.DataFrame(counts).astype({"count": "int64"})  # columns, not row tuples: compact
-    sectors = pd.DataFrame(discussed, dtype="str")
+    hits.close()
+    sectors = hits.article_sectors()
     # What they were found in, so that a later stage reuses them only there (`extract_engagements`).
     sectors.attrs = {STAMP: articles.attrs.get(STAMP, ""), "lexicon": lexicon.fingerprint}
-    return SectorHits(table, evidence.path, evidence.rows, sectors)
+    return SectorHits(hits.counts(), hits.path, len(hits.codes), sectors)
 
 
 def join_sector_labels(labels: Iterable[str]) -> str:
@@ -912,13 +965,15 @@ def collect_sector_evidence(
     """
     ok = _ok_articles(articles)
     labels = lexicon.labels
-    shared = (lexicon, with_known_abbreviations(abbreviations))
+    pairs = term_pairs(lexicon)
+    codes = {pair: code for code, pair in enumerate(pairs)}
+    shared = (lexicon, with_known_abbreviations(abbreviations), codes, pairs)
     rows = [
         (article_id, published, sector, labels[sector], term, sentence)
         for article_id, published, text in zip(
             ok["article_id"], ok["published"], analysed_texts(articles), strict=True
         )
-        for sector, term, sentence in _hits_in(shared, text)
+        for sector, term, sentence in _hit_triples(shared, text)
         if sectors is None or sector in sectors
     ]
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS).astype(str)

@@ -481,7 +481,7 @@ def test_count_sector_mentions_leaves_out_duplicates_and_quarantined(mini):
 
 
 def test_match_sector_terms_counts_in_memory_and_writes_every_sentence(mini, tmp_path, monkeypatch):
-    monkeypatch.setattr(sectors_module._EvidenceFile, "SLICE", 2)  # several row groups
+    monkeypatch.setattr(sectors_module._Hits, "SLICE", 2)  # several row groups
     articles = articles_table(
         [
             ("a1", "2024-01-15", 9, "ok", "Farms and art. More art.", "A1", "a1.txt"),
@@ -520,6 +520,40 @@ def test_match_sector_terms_counts_in_memory_and_writes_every_sentence(mini, tmp
         ("a1", "Farms and art."),
     ]
     assert newest_evidence(hits, ["nothing"], rows=3).empty
+
+
+def test_match_sector_terms_agrees_with_counting_each_article_on_the_seeds(
+    lexicon, abbreviations, tmp_path
+):
+    # The corpus-wide codes against a Counter per article: same rows in the same order (each
+    # article's terms as they first appear), and each article's labels as join_sector_labels
+    # orders them. The seeds twice over, shuffled paragraphs, so the order is not the lexicon's.
+    rng = random.Random(7)
+    texts = []
+    for path in sorted(DEFAULT_CORPUS.glob("*.txt")):
+        paragraphs = seed_body(path).split("\n\n")
+        texts.append("\n\n".join(paragraphs))
+        rng.shuffle(paragraphs)
+        texts.append("\n\n".join(paragraphs))
+    rows = [
+        (f"s{i}", f"2024-0{1 + i % 9}-01", 500, "ok", t, "T", f"s{i}.txt")
+        for i, t in enumerate(texts)
+    ]
+    rows.append(("none", "2024-01-01", 3, "ok", "Nothing to count.", "T", "none.txt"))
+    articles = articles_table(rows)
+    hits = match_sector_terms(articles, lexicon, abbreviations=abbreviations, work_dir=tmp_path)
+    pd.testing.assert_frame_equal(
+        count_sector_mentions(articles, lexicon, found=hits),
+        count_sector_mentions(articles, lexicon),
+    )
+    evidence = collect_sector_evidence(articles, lexicon, abbreviations=abbreviations)
+    expected = {
+        article: sectors_module.join_sector_labels(group["label"])
+        for article, group in evidence.groupby("article_id", sort=False)
+    }
+    assert list(hits.sectors["article_id"]) == list(expected)  # in article order, "none" out
+    assert dict(zip(hits.sectors["article_id"], hits.sectors["sectors"], strict=True)) == expected
+    assert any(";" in labels for labels in expected.values())
 
 
 def hand_made() -> tuple[pd.DataFrame, pd.DataFrame]:
