@@ -1376,6 +1376,29 @@ def _assess_in(shared: dict, text: str, packed, dropped, title: str, standfirst:
     )
 
 
+def _trace_in(
+    shared: dict, text: str, packed, dropped, title, standfirst, article_id, published, sectors
+) -> tuple[list, list]:
+    # An article's partner records and, from its counterparts, its engagements: one reading.
+    records = _assess_in(shared, text, packed, dropped, title, standfirst)
+    counterparts = [
+        dict(r, article_id=article_id, published=published)
+        for r in records
+        if r["role"] == "counterpart"
+    ]
+    if not counterparts:
+        return records, []
+    found = _engage_in(shared, text, counterparts, published, title, standfirst, sectors)
+    return records, found
+
+
+class Partners(NamedTuple):
+    """The partners of a corpus: the `partner_mentions` and `engagements` tables."""
+
+    mentions: pd.DataFrame
+    engagements: pd.DataFrame
+
+
 @few_full_collections()
 def match_partners(
     articles: pd.DataFrame,
@@ -1393,8 +1416,55 @@ def match_partners(
     `scans` may hold precomputed `scan_places` results (one per analysed article, in order).
     Per-article results are kept in `cache_dir` and reused while the text, the gazetteer and the
     code are unchanged; new articles are read in `workers` processes (0: one per core)."""
+    return _find_partners(
+        articles,
+        gazetteer,
+        abbreviations=abbreviations,
+        scans=scans,
+        workers=workers,
+        cache_dir=cache_dir,
+    ).mentions
+
+
+@few_full_collections()
+def trace_partners(
+    articles: pd.DataFrame,
+    gazetteer: Gazetteer,
+    *,
+    lexicon=None,
+    article_sectors: pd.DataFrame | None = None,
+    abbreviations: Iterable[str] | None = None,
+    workers: int = 1,
+    cache_dir: str | Path | None = None,
+) -> Partners:
+    """Return the `partner_mentions` and `engagements` tables: what `match_partners` and then
+    `extract_engagements` on its table return, with each article read once for both.
+
+    Options as in those two functions."""
+    return _find_partners(
+        articles,
+        gazetteer,
+        abbreviations=abbreviations,
+        workers=workers,
+        cache_dir=cache_dir,
+        engage={"lexicon": lexicon, "article_sectors": article_sectors},
+    )
+
+
+def _find_partners(
+    articles: pd.DataFrame,
+    gazetteer: Gazetteer,
+    *,
+    abbreviations: Iterable[str] | None,
+    scans: Sequence[PlaceScan] | None = None,
+    workers: int,
+    cache_dir: str | Path | None,
+    engage: dict | None = None,
+) -> Partners:
+    # The partner records of every article, and its engagements too when `engage` gives the
+    # lexicon and article_sectors of extract_engagements (otherwise the engagements are empty).
     from citylinks.cache import ResultCache, content_key, map_articles
-    from citylinks.tables import analysed_mask, keyed_texts, records_to_frame
+    from citylinks.tables import FrameBuilder, analysed_mask, keyed_texts, records_to_frame
 
     keep = analysed_mask(articles)  # small columns are filtered; the text column is streamed
     pages = _page_fields(articles, keep, ("article_id", *PAGE_FIELDS))
@@ -1429,6 +1499,12 @@ def match_partners(
     rejected = words.common_places()
     where = [i for i, (names, _spans, _flags) in enumerate(packed) if set(names) - rejected]
     wanted = set(where)
+    config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}"
+    if engage is not None:
+        lexicon = engage["lexicon"]
+        known = _known_sectors(engage["article_sectors"], articles, lexicon)
+        shared = {**shared, "lexicon": lexicon}
+        config += f"\n{getattr(lexicon, 'fingerprint', 'none')}"
 
     def jobs():
         # The texts are read again, a slice at a time, rather than all held since the scan.
@@ -1437,19 +1513,35 @@ def match_partners(
                 title, standfirst = columns["title"][i], columns["standfirst"][i]
                 # The corpus-wide common-word rule enters the key only through what it removed.
                 dropped = tuple(sorted(set(packed[i][0]) & rejected))
-                key = content_key(text_key, title, standfirst, *dropped)
-                yield key, (text, packed[i], dropped, title, standfirst)
+                if engage is None:
+                    key = content_key(text_key, title, standfirst, *dropped)
+                    yield key, (text, packed[i], dropped, title, standfirst)
+                    continue
+                article_id, published = columns["article_id"][i], columns["published"][i]
+                sectors = None if known is None else known.get(article_id, "")
+                # The article's sectors are part of its engagements; its id only labels them.
+                key = content_key(
+                    text_key, title, standfirst, published, repr(sectors), article_id, *dropped
+                )
+                yield (
+                    key,
+                    (text, packed[i], dropped, title, standfirst, article_id, published, sectors),
+                )
 
-    config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}"
-    cache = ResultCache(cache_dir, "partner-roles", config=config)
+    cache = ResultCache(
+        cache_dir, "partner-roles" if engage is None else "partner-traces", config=config
+    )
     results = map_articles(
-        _assess_in,
+        _assess_in if engage is None else _trace_in,
         jobs(),
         cache=cache,
         workers=workers,
         shared=shared,
         total=len(where),
     )
+    engaged = FrameBuilder(ENGAGEMENT_COLUMNS)
+    if engage is not None:
+        results = _set_aside(results, engaged)
     rows = (
         dict(record, article_id=columns["article_id"][i], published=columns["published"][i])
         for i, records in zip(where, results, strict=True)
@@ -1457,7 +1549,18 @@ def match_partners(
     )
     table = records_to_frame(rows, PARTNER_COLUMNS)
     cache.close()
-    return table.astype({"count": "int64", "primary": "bool", "curated": "bool"})
+    table = table.astype({"count": "int64", "primary": "bool", "curated": "bool"})
+    if not engaged.rows:
+        return Partners(table, pd.DataFrame(columns=ENGAGEMENT_COLUMNS))
+    return Partners(table, engaged.frame().astype({"primary": "bool"}))
+
+
+def _set_aside(results, engaged):
+    # Each (records, engagements) result as its records, its engagements added to `engaged`.
+    for records, found in results:
+        for row in found:
+            engaged.append(row)
+        yield records
 
 
 class _WordUses:

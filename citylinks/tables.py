@@ -187,9 +187,11 @@ class FrameBuilder:
         self.columns, self.batch, self.finish = columns, batch, finish
         self.parts: list[pd.DataFrame] = []
         self.pending: list = []
+        self.rows = 0  # records added
 
     def append(self, record) -> None:
         """Add one record."""
+        self.rows += 1
         self.pending.append(record)
         if len(self.pending) >= self.batch:
             self._flush()

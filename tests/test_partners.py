@@ -706,6 +706,86 @@ def test_sectors_from_other_articles_or_lexicon_are_not_used(seeds_found, stale)
     pd.testing.assert_frame_equal(direct, shown)
 
 
+# --- Partners and engagements in one reading ----------------------------------------------------
+
+
+def traced_apart(articles, gaz, lexicon, sectors, **options):
+    """What trace_partners must return: match_partners, then extract_engagements on its table."""
+    from citylinks.partners import extract_engagements
+
+    mentions = match_partners(articles, gaz, **options)
+    engaged = extract_engagements(
+        articles, mentions, lexicon=lexicon, article_sectors=sectors, **options
+    )
+    return mentions, engaged
+
+
+def assert_same_partners(found, expected):
+    pd.testing.assert_frame_equal(found.mentions, expected[0])
+    pd.testing.assert_frame_equal(found.engagements, expected[1])
+
+
+@pytest.mark.parametrize("told", ["as found", "told", "none"])
+def test_tracing_partners_equals_matching_then_engaging_on_the_seeds(seeds_found, gaz, told):
+    from citylinks.partners import trace_partners
+
+    articles, lexicon, sectors, _mentions = seeds_found
+    sectors = {"as found": sectors, "told": sectors.assign(sectors="Told"), "none": None}[told]
+    abbreviations = learn_abbreviations(articles["text"])
+    found = trace_partners(
+        articles, gaz, lexicon=lexicon, article_sectors=sectors, abbreviations=abbreviations
+    )
+    expected = traced_apart(articles, gaz, lexicon, sectors, abbreviations=abbreviations)
+    assert_same_partners(found, expected)
+    assert len(found.engagements) >= 5 and found.engagements["sentence"].str.len().gt(0).all()
+    if told == "told":  # the sectors table really reaches the engagements
+        assert "Told" in set(found.engagements["sectors"])
+
+
+def test_tracing_partners_keeps_the_corpus_rules_and_the_empty_cases(gaz, abbreviations):
+    from citylinks.partners import trace_partners
+    from citylinks.paths import DEFAULT_LEXICON
+    from citylinks.sectors import load_lexicon
+
+    lexicon = load_lexicon(DEFAULT_LEXICON)
+    rows = [
+        article(1, "Hanoi and Osaka", ["Garland officials met Hanoi on May 1 in Osaka."]),
+        article(2, "Flower show", ["A garland of lotus, and a garland of roses."]),
+        article(3, "Hanoi and Seoul", ["Seoul and Hanoi signed an MoU on May 2 on schools."]),
+        article(4, "Weather", ["Rain fell in Hanoi, as it did in Paris last year."]),
+        dict(article(5, "Hanoi and Busan", ["Busan met Hanoi on May 3."]), status="duplicate"),
+    ]
+    frame = pd.DataFrame(rows)
+    found = trace_partners(frame, gaz, lexicon=lexicon, abbreviations=abbreviations)
+    assert_same_partners(
+        found, traced_apart(frame, gaz, lexicon, None, abbreviations=abbreviations)
+    )
+    assert "Garland" not in set(found.mentions["partner"])  # the corpus-wide common-word rule
+    assert set(found.engagements["partner"]) == {"Osaka", "Seoul"}
+    # Places named only in passing: partners, and no engagements, as extract_engagements says.
+    passing = pd.DataFrame(rows[3:4])
+    found = trace_partners(passing, gaz, lexicon=lexicon, abbreviations=abbreviations)
+    assert set(found.mentions["role"]) == {"mentioned"}
+    assert_same_partners(
+        found, traced_apart(passing, gaz, lexicon, None, abbreviations=abbreviations)
+    )
+
+
+def test_traced_partners_are_cached_with_the_articles_sectors(seeds_found, gaz, tmp_path):
+    from citylinks.partners import trace_partners
+
+    articles, lexicon, sectors, _mentions = seeds_found
+    options = {"lexicon": lexicon, "cache_dir": tmp_path}
+    first = trace_partners(articles, gaz, article_sectors=sectors, **options)
+    assert list(tmp_path.glob("partner-traces-*.sqlite"))
+    again = trace_partners(articles, gaz, article_sectors=sectors, **options)
+    assert_same_partners(again, (first.mentions, first.engagements))
+    # Other sectors for the same texts: the stored engagements are not reused.
+    told = trace_partners(articles, gaz, article_sectors=sectors.assign(sectors="Told"), **options)
+    assert "Told" in set(told.engagements["sectors"])
+    pd.testing.assert_frame_equal(told.mentions, first.mentions)
+
+
 # The event-date pattern, written the plain way: the faster one in partners.py must match
 # exactly where and what this one matches.
 _PLAIN_MONTH = (
