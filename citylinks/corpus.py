@@ -8,9 +8,10 @@ import os
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -482,25 +483,85 @@ def _read_page(
     return text, row
 
 
+class _Kept(NamedTuple):
+    """What the articles table takes from a cleaned page, besides its text."""
+
+    slot: int  # the text's place in the store
+    has_body: bool
+    title: str
+    standfirst: str
+    published: str
+    date_text: str
+    authors: list[str]
+    photo_credits: list[str]
+    tags: str
+    warnings: list[str]
+    words: int
+    story_key: str
+    text_key: str
+
+
+class _PackedPage(NamedTuple):
+    """A cleaned page as a worker sends it: its text in one string, what cleaning removed as
+    three columns, its line keys as bytes, then the fields of `_Kept` after `slot`. Cheaper to
+    send, store and read back than the page itself, whose text the kernel would join again."""
+
+    text: str
+    removed: tuple  # (zones, reasons, lines), () when nothing was removed
+    line_keys: bytes  # array("Q")
+    has_body: bool
+    title: str
+    standfirst: str
+    published: str
+    date_text: str
+    authors: list[str]
+    photo_credits: list[str]
+    tags: str
+    warnings: list[str]
+    words: int
+    story_key: str
+    text_key: str
+
+
+def _pack_page(page: CleanedPage) -> _PackedPage:
+    return _PackedPage(
+        page.text,
+        tuple(zip(*page.removed, strict=True)),
+        array("Q", page.line_keys).tobytes(),
+        bool(page.paragraphs),
+        page.title,
+        page.standfirst,
+        page.published,
+        page.date_text,
+        page.authors,
+        page.photo_credits,
+        page.tags,
+        page.warnings,
+        page.words,
+        page.story_key,
+        page.text_key,
+    )
+
+
 def _read_and_clean(
     _shared, path: str, max_bytes: int, data: bytes | None, digest: str = ""
-) -> tuple[dict, CleanedPage | None]:
+) -> tuple[dict, _PackedPage | None]:
     """Read (unless `data` holds the bytes) and clean one file: the per-article work, a pure
     function of the file."""
     try:
         text, fields = _read_page(path, max_bytes=max_bytes, data=data, digest=digest)
     except OSError as exc:
         return {"reason": f"could not be read: {exc.strerror or exc}"}, None
-    return fields, (clean_page(text) if text is not None else None)
+    return fields, (_pack_page(clean_page(text)) if text is not None else None)
 
 
-def _clean_again(furniture: frozenset[int], path: str, max_bytes: int) -> CleanedPage | None:
+def _clean_again(furniture: frozenset[int], path: str, max_bytes: int) -> _PackedPage | None:
     """Clean one file again, now that the corpus's page furniture is known."""
     try:
         text, _fields = _read_page(path, max_bytes=max_bytes)
     except OSError:
         return None
-    return clean_page(text, furniture=furniture) if text is not None else None
+    return _pack_page(clean_page(text, furniture=furniture)) if text is not None else None
 
 
 def _cleaning_job(path: str, max_bytes: int) -> tuple[str | None, tuple]:
@@ -728,19 +789,6 @@ def _article_types(part: pd.DataFrame) -> pd.DataFrame:
     return part
 
 
-@dataclass
-class _KeptPage:
-    """A cleaned page without its body, line keys and removed lines, which the store holds
-    compactly."""
-
-    page: CleanedPage
-    slot: int
-    has_body: bool
-
-    def __getattr__(self, name):
-        return getattr(self.page, name)
-
-
 class _Audit:
     """What cleaning removed, as the audit table's rows, put in tables as the pages arrive (a
     page's rows are never split between two), so a large corpus never holds them as Python
@@ -755,25 +803,22 @@ class _Audit:
         self._pending_pages: list[str] = []
         self._redone: dict[str, list[tuple]] = {}
 
-    def add(self, article_id: str, file: str, page: CleanedPage) -> None:
-        """Add a page's rows."""
-        removed = page.removed
+    def add(self, article_id: str, file: str, removed: tuple) -> None:
+        """Add a page's rows: what cleaning removed, as (zones, reasons, lines) columns."""
         if removed:
             # A column at a time: half a million rows are never built as tuples.
             ids, files, zones, reasons, lines = self._pending
-            ids += [article_id] * len(removed)
-            files += [file] * len(removed)
-            for column, values in zip(
-                (zones, reasons, lines), zip(*removed, strict=True), strict=True
-            ):
+            ids += [article_id] * len(removed[0])
+            files += [file] * len(removed[0])
+            for column, values in zip((zones, reasons, lines), removed, strict=True):
                 column += values
         self._pending_pages.append(article_id)
         if len(self._pending[0]) >= self.BATCH:
             self._flush()
 
-    def replace(self, article_id: str, file: str, page: CleanedPage) -> None:
-        """Give a page's rows from its second cleaning."""
-        self._redone[article_id] = [(article_id, file, *removed) for removed in page.removed]
+    def replace(self, article_id: str, file: str, removed: tuple) -> None:
+        """Give a page's rows from its second cleaning (columns, as `add` takes them)."""
+        self._redone[article_id] = [(article_id, file, *row) for row in zip(*removed, strict=True)]
 
     def frame(self) -> pd.DataFrame:
         """Return the audit table, in page order."""
@@ -816,7 +861,7 @@ class _PageStore:
         self._chunks: list = []  # Arrow arrays of SLICE texts each
         self._pending: list[str] = []
         self._size = 0
-        self._pages: dict[str, _KeptPage] = {}
+        self._pages: dict[str, _Kept] = {}
         self._redone: dict[int, str] = {}  # slot -> text of a page cleaned again, in one slice
         self._open_slice = -1  # the slice those slots are in
         self._stories: set[str] = set()
@@ -828,24 +873,25 @@ class _PageStore:
         for _ in range(blank_rows):
             self._append("")
 
-    def add(self, article_id: str, file: str, page: CleanedPage | None) -> None:
+    def add(self, article_id: str, file: str, page: _PackedPage | None) -> None:
         """Keep a page (None: a file that was not read, which has an empty text)."""
         slot = self._size
         self._append(page.text if page is not None else "")
         if page is None:
             return
-        self.audit.add(article_id, file, page)
+        self.audit.add(article_id, file, page.removed)
         number = len(self._ids)
         self._ids.append(article_id)
         self._counted.append(page.story_key not in self._stories)
         self._stories.add(page.story_key)
-        self._keys.extend(page.line_keys)
-        self._owner.extend([number] * len(page.line_keys))
-        self._pages[article_id] = self._slim(page, slot)
+        before = len(self._keys)
+        self._keys.frombytes(page.line_keys)
+        self._owner.extend(array("q", [number]) * (len(self._keys) - before))
+        self._pages[article_id] = _Kept(slot, *page[3:])
 
-    def replace(self, article_id: str, file: str, page: CleanedPage) -> None:
+    def replace(self, article_id: str, file: str, page: _PackedPage) -> None:
         """Put a page cleaned again in place of the first cleaning (pages come in corpus order)."""
-        self.audit.replace(article_id, file, page)
+        self.audit.replace(article_id, file, page.removed)
         slot = self._pages[article_id].slot
         chunk, offset = divmod(slot, self.SLICE)
         if chunk >= len(self._chunks):
@@ -856,7 +902,7 @@ class _PageStore:
                 self._patch()
             self._open_slice = chunk
             self._redone[slot] = page.text
-        self._pages[article_id] = self._slim(page, slot)
+        self._pages[article_id] = _Kept(slot, *page[3:])
 
     def _patch(self) -> None:
         import pyarrow as pa
@@ -891,7 +937,7 @@ class _PageStore:
         numbers = np.unique(owner[np.isin(all_keys, wanted)])
         return [self._ids[n] for n in numbers.tolist()]
 
-    def pop(self, article_id: str) -> _KeptPage | None:
+    def pop(self, article_id: str) -> _Kept | None:
         """Return and forget a page's fields (its text stays in the store)."""
         return self._pages.pop(article_id, None)
 
@@ -912,10 +958,6 @@ class _PageStore:
         self._patch()
         texts = pa.chunked_array(self._chunks, pa.large_string())
         return pd.Series(texts, index=index, dtype="str")
-
-    def _slim(self, page: CleanedPage, slot: int) -> _KeptPage:
-        slim = replace(page, paragraphs=[], line_keys=frozenset(), removed=[])
-        return _KeptPage(slim, slot, bool(page.paragraphs))
 
     def _append(self, text: str) -> None:
         self._pending.append(text)
@@ -939,7 +981,7 @@ class _PageStore:
         )
 
 
-def _outlet(page: CleanedPage) -> str:
+def _outlet(page: CleanedPage | _Kept) -> str:
     # "Photos: Thanh Hai/The Hanoi Times" names the outlet after the photographer.
     for credit in page.photo_credits:
         if "/" in credit:

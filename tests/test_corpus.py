@@ -208,6 +208,23 @@ def test_furniture_is_removed_whatever_the_store_slices(make_corpus, monkeypatch
     assert rows.loc["7.txt", "duplicate_of"] == rows.loc["0.txt", "article_id"]
 
 
+def test_a_packed_page_holds_what_the_page_says():
+    # Workers send pages packed; what the kernel keeps must be the page's own.
+    from array import array
+
+    page = clean_page(page_b(title="Hanoi and Seoul sign a deal"))
+    assert page.removed and page.line_keys and page.paragraphs
+    packed = corpus_module._pack_page(page)
+    assert packed.text == page.text
+    assert list(zip(*packed.removed, strict=True)) == page.removed
+    assert frozenset(array("Q", packed.line_keys)) == page.line_keys
+    kept = corpus_module._Kept(7, *packed[3:])
+    assert kept.slot == 7 and kept.has_body
+    for name in corpus_module._Kept._fields[2:]:
+        assert getattr(kept, name) == getattr(page, name), name
+    assert corpus_module._pack_page(corpus_module.CleanedPage()).removed == ()
+
+
 @pytest.mark.parametrize("batch", [1, 4, 20_000])
 def test_the_audit_is_the_same_whatever_its_batches(make_corpus, monkeypatch, batch):
     # The audit is built as pages arrive; a page cleaned again swaps its rows in at the end.
