@@ -1268,6 +1268,11 @@ def assess_article_partners(
     if not mentions:
         return []
     doc = _Article(text, title, standfirst, with_known_abbreviations(abbreviations))
+    return _assess(doc, mentions, gazetteer)
+
+
+def _assess(doc: _Article, mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> list[dict]:
+    # assess_article_partners on an article read already.
     by_place: dict[str, list[PlaceMention]] = defaultdict(list)
     for m in mentions:
         by_place[m.name].append(m)
@@ -1365,7 +1370,7 @@ def _scan_in(shared: dict, text: str) -> tuple:
 def _assess_in(shared: dict, text: str, packed, dropped, title: str, standfirst: str) -> list:
     # The mentions travel packed and are unpacked here, in the worker, less the places the
     # corpus-wide common-word rule dropped.
-    mentions = [m for m in _unpack_mentions(packed, text) if m.name not in dropped]
+    mentions = _kept_mentions(packed, dropped, text)
     return assess_article_partners(
         text,
         mentions,
@@ -1379,8 +1384,13 @@ def _assess_in(shared: dict, text: str, packed, dropped, title: str, standfirst:
 def _trace_in(
     shared: dict, text: str, packed, dropped, title, standfirst, article_id, published, sectors
 ) -> tuple[list, list]:
-    # An article's partner records and, from its counterparts, its engagements: one reading.
-    records = _assess_in(shared, text, packed, dropped, title, standfirst)
+    # An article's partner records and, from its counterparts, its engagements: one reading,
+    # its paragraphs, sentences and engagement words found once for both.
+    mentions = _kept_mentions(packed, dropped, text)
+    if not mentions:
+        return [], []
+    doc = _Article(text, title, standfirst, with_known_abbreviations(shared["abbreviations"]))
+    records = _assess(doc, mentions, shared["gazetteer"])
     counterparts = [
         dict(r, article_id=article_id, published=published)
         for r in records
@@ -1388,8 +1398,15 @@ def _trace_in(
     ]
     if not counterparts:
         return records, []
-    found = _engage_in(shared, text, counterparts, published, title, standfirst, sectors)
+    found = _engage(
+        doc, counterparts, lexicon=shared["lexicon"], published=published, sectors=sectors
+    )
     return records, found
+
+
+def _kept_mentions(packed, dropped, text: str) -> list[PlaceMention]:
+    # An article's packed mentions, less the places the corpus-wide common-word rule dropped.
+    return [m for m in _unpack_mentions(packed, text) if m.name not in dropped]
 
 
 class Partners(NamedTuple):
@@ -1763,12 +1780,20 @@ def engage_article(
 
     `sectors`, when known, are the article's sector labels (the primary partner's), most
     mentioned first and ';'-joined, as the lexicon would find them in the whole text."""
+    doc = _Article(text, title, standfirst, abbreviations)
+    return _engage(doc, counterparts, lexicon=lexicon, published=published, sectors=sectors)
+
+
+def _engage(
+    doc: _Article, counterparts: Sequence[dict], *, lexicon, published: str, sectors: str | None
+) -> list[dict]:
+    # engage_article on an article read already.
+    text = doc.text
     ordered = sorted(counterparts, key=lambda r: (not r["primary"], -int(r["count"])))
     chosen: list[dict] = []
     for record in ordered:
         if not any(_related(record, other) for other in chosen):
             chosen.append(record)
-    doc = _Article(text, title, standfirst, abbreviations)
     article_id = str(chosen[0]["article_id"]) if chosen else ""
     out = []
     for record in chosen:
