@@ -1433,55 +1433,8 @@ def match_partners(
     `scans` may hold precomputed `scan_places` results (one per analysed article, in order).
     Per-article results are kept in `cache_dir` and reused while the text, the gazetteer and the
     code are unchanged; new articles are read in `workers` processes (0: one per core)."""
-    return _find_partners(
-        articles,
-        gazetteer,
-        abbreviations=abbreviations,
-        scans=scans,
-        workers=workers,
-        cache_dir=cache_dir,
-    ).mentions
-
-
-@few_full_collections()
-def trace_partners(
-    articles: pd.DataFrame,
-    gazetteer: Gazetteer,
-    *,
-    lexicon=None,
-    article_sectors: pd.DataFrame | None = None,
-    abbreviations: Iterable[str] | None = None,
-    workers: int = 1,
-    cache_dir: str | Path | None = None,
-) -> Partners:
-    """Return the `partner_mentions` and `engagements` tables: what `match_partners` and then
-    `extract_engagements` on its table return, with each article read once for both.
-
-    Options as in those two functions."""
-    return _find_partners(
-        articles,
-        gazetteer,
-        abbreviations=abbreviations,
-        workers=workers,
-        cache_dir=cache_dir,
-        engage={"lexicon": lexicon, "article_sectors": article_sectors},
-    )
-
-
-def _find_partners(
-    articles: pd.DataFrame,
-    gazetteer: Gazetteer,
-    *,
-    abbreviations: Iterable[str] | None,
-    scans: Sequence[PlaceScan] | None = None,
-    workers: int,
-    cache_dir: str | Path | None,
-    engage: dict | None = None,
-) -> Partners:
-    # The partner records of every article, and its engagements too when `engage` gives the
-    # lexicon and article_sectors of extract_engagements (otherwise the engagements are empty).
     from citylinks.cache import ResultCache, content_key, map_articles
-    from citylinks.tables import FrameBuilder, analysed_mask, keyed_texts, records_to_frame
+    from citylinks.tables import analysed_mask, keyed_texts, records_to_frame
 
     keep = analysed_mask(articles)  # small columns are filtered; the text column is streamed
     pages = _page_fields(articles, keep, ("article_id", *PAGE_FIELDS))
@@ -1516,12 +1469,6 @@ def _find_partners(
     rejected = words.common_places()
     where = [i for i, (names, _spans, _flags) in enumerate(packed) if set(names) - rejected]
     wanted = set(where)
-    config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}"
-    if engage is not None:
-        lexicon = engage["lexicon"]
-        known = _known_sectors(engage["article_sectors"], articles, lexicon)
-        shared = {**shared, "lexicon": lexicon}
-        config += f"\n{getattr(lexicon, 'fingerprint', 'none')}"
 
     def jobs():
         # The texts are read again, a slice at a time, rather than all held since the scan.
@@ -1530,35 +1477,19 @@ def _find_partners(
                 title, standfirst = columns["title"][i], columns["standfirst"][i]
                 # The corpus-wide common-word rule enters the key only through what it removed.
                 dropped = tuple(sorted(set(packed[i][0]) & rejected))
-                if engage is None:
-                    key = content_key(text_key, title, standfirst, *dropped)
-                    yield key, (text, packed[i], dropped, title, standfirst)
-                    continue
-                article_id, published = columns["article_id"][i], columns["published"][i]
-                sectors = None if known is None else known.get(article_id, "")
-                # The article's sectors are part of its engagements; its id only labels them.
-                key = content_key(
-                    text_key, title, standfirst, published, repr(sectors), article_id, *dropped
-                )
-                yield (
-                    key,
-                    (text, packed[i], dropped, title, standfirst, article_id, published, sectors),
-                )
+                key = content_key(text_key, title, standfirst, *dropped)
+                yield key, (text, packed[i], dropped, title, standfirst)
 
-    cache = ResultCache(
-        cache_dir, "partner-roles" if engage is None else "partner-traces", config=config
-    )
+    config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}"
+    cache = ResultCache(cache_dir, "partner-roles", config=config)
     results = map_articles(
-        _assess_in if engage is None else _trace_in,
+        _assess_in,
         jobs(),
         cache=cache,
         workers=workers,
         shared=shared,
         total=len(where),
     )
-    engaged = FrameBuilder(ENGAGEMENT_COLUMNS)
-    if engage is not None:
-        results = _set_aside(results, engaged)
     rows = (
         dict(record, article_id=columns["article_id"][i], published=columns["published"][i])
         for i, records in zip(where, results, strict=True)
@@ -1566,18 +1497,142 @@ def _find_partners(
     )
     table = records_to_frame(rows, PARTNER_COLUMNS)
     cache.close()
+    return table.astype({"count": "int64", "primary": "bool", "curated": "bool"})
+
+
+@few_full_collections()
+def trace_partners(
+    articles: pd.DataFrame,
+    gazetteer: Gazetteer,
+    *,
+    lexicon=None,
+    article_sectors: pd.DataFrame | None = None,
+    abbreviations: Iterable[str] | None = None,
+    workers: int = 1,
+    cache_dir: str | Path | None = None,
+) -> Partners:
+    """Return the `partner_mentions` and `engagements` tables: what `match_partners` and then
+    `extract_engagements` on its table return, with each article read once for both.
+
+    Options as in those two functions."""
+    from citylinks.cache import ResultCache, content_key, map_articles
+    from citylinks.tables import FrameBuilder, analysed_mask, keyed_texts
+
+    keep = analysed_mask(articles)  # small columns are filtered; the text column is streamed
+    pages = _page_fields(articles, keep, ("article_id", *PAGE_FIELDS))
+    columns = {c: pages[c].tolist() for c in pages}
+    del pages
+    abbreviations = with_known_abbreviations(abbreviations)
+    known = _known_sectors(article_sectors, articles, lexicon)
+    shared = {"gazetteer": gazetteer, "abbreviations": abbreviations, "lexicon": lexicon}
+    lexicon_fp = getattr(lexicon, "fingerprint", "none")
+    config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}\n{lexicon_fp}"
+    cache = ResultCache(cache_dir, "partner-traces", config=config)
+
+    def job(i: int, text_key: str, text: str, dropped: tuple[str, ...] = ()):
+        title, standfirst = columns["title"][i], columns["standfirst"][i]
+        article_id, published = columns["article_id"][i], columns["published"][i]
+        sectors = None if known is None else known.get(article_id, "")
+        # The article's sectors are part of its engagements; its id only labels them.
+        key = content_key(
+            text_key, title, standfirst, published, repr(sectors), article_id, *dropped
+        )
+        return key, (text, dropped, title, standfirst, article_id, published, sectors)
+
+    # One reading of each article: its places, then its partners and engagements as if the
+    # corpus-wide common-word rule dropped none of them. Only the articles that name a place
+    # the rule drops are read again, once every article has been scanned.
+    texts = keyed_texts(articles, keep=keep)
+    found = map_articles(
+        _scan_and_trace_in,
+        (job(i, text_key, text) for i, (text_key, text) in enumerate(texts)),
+        cache=cache,
+        workers=workers,
+        shared=shared,
+        total=len(columns["article_id"]),
+    )
+    words, place_names = _WordUses(), {}
+    named: list[tuple[str, ...]] = []  # per article: the places its scan found
+    sizes = array("q")  # per article: its partner rows, then its engagement rows
+    mentions, engaged = FrameBuilder(PARTNER_COLUMNS), FrameBuilder(ENGAGEMENT_COLUMNS)
+    for i, ((names, _spans, flags, lowercase), records, engagements) in enumerate(found):
+        words.count(names, flags, lowercase)
+        named.append(tuple(place_names.setdefault(x, x) for x in names))
+        _add_partner_rows(mentions, engaged, records, engagements, columns, i)
+        sizes.extend((len(records), len(engagements)))
+    rejected = words.common_places()
+    redo = {i: tuple(sorted(set(names) & rejected)) for i, names in enumerate(named)}
+    redo = {i: dropped for i, dropped in redo.items() if dropped}
+    again = _redo_partners(articles, keep, redo, job, shared, cache, workers, columns)
+    cache.close()
+    table = _splice(mentions, again[0], sizes[0::2], again[2][0::2], sorted(redo))
     table = table.astype({"count": "int64", "primary": "bool", "curated": "bool"})
-    if not engaged.rows:
+    if not (engaged.rows or again[1].rows):  # as extract_engagements says "none"
         return Partners(table, pd.DataFrame(columns=ENGAGEMENT_COLUMNS))
-    return Partners(table, engaged.frame().astype({"primary": "bool"}))
+    engagements = _splice(engaged, again[1], sizes[1::2], again[2][1::2], sorted(redo))
+    return Partners(table, engagements.astype({"primary": "bool"}))
 
 
-def _set_aside(results, engaged):
-    # Each (records, engagements) result as its records, its engagements added to `engaged`.
-    for records, found in results:
-        for row in found:
-            engaged.append(row)
-        yield records
+def _scan_and_trace_in(shared: dict, text: str, dropped, *page) -> tuple:
+    # An article's packed place scan, then its partner records and engagements (_trace_in).
+    scan = _pack_scan(scan_places(text, shared["gazetteer"]))
+    return (scan, *_trace_in(shared, text, scan[:3], dropped, *page))
+
+
+def _add_partner_rows(mentions, engaged, records, engagements, columns: dict, i: int) -> None:
+    # One article's partner records, as partner_mentions rows, and its engagement rows.
+    article_id, published = columns["article_id"][i], columns["published"][i]
+    for record in records:
+        mentions.append(dict(record, article_id=article_id, published=published))
+    for row in engagements:
+        engaged.append(row)
+
+
+def _redo_partners(articles, keep, redo: dict, job, shared, cache, workers, columns):
+    # The articles that name a place the corpus-wide common-word rule drops, read again
+    # without it: their partner rows, their engagement rows and the sizes of both per article.
+    from citylinks.cache import map_articles
+    from citylinks.tables import FrameBuilder, keyed_texts
+
+    mentions, engaged = FrameBuilder(PARTNER_COLUMNS), FrameBuilder(ENGAGEMENT_COLUMNS)
+    sizes = array("q")
+    if redo:
+        wanted = keep & articles["article_id"].isin([columns["article_id"][i] for i in redo])
+        numbers = sorted(redo)
+        texts = keyed_texts(articles, keep=wanted)
+        jobs = (
+            job(i, text_key, text, redo[i])
+            for i, (text_key, text) in zip(numbers, texts, strict=True)
+        )
+        found = map_articles(
+            _scan_and_trace_in, jobs, cache=cache, workers=workers, shared=shared, total=len(redo)
+        )
+        for i, (_scan, records, engagements) in zip(numbers, found, strict=True):
+            _add_partner_rows(mentions, engaged, records, engagements, columns, i)
+            sizes.extend((len(records), len(engagements)))
+    return mentions, engaged, sizes
+
+
+def _splice(first, again, sizes, again_sizes, numbers: list[int]) -> pd.DataFrame:
+    # Every article's rows (`sizes` rows each, built in `first`), those of the articles
+    # `numbers` replaced by theirs from `again` (`again_sizes` rows each).
+    import numpy as np
+
+    table = first.frame()
+    if not numbers:
+        return table
+    redone = again.frame()
+    if len(table) and len(redone):
+        redone = redone.astype(table.dtypes.to_dict())
+    ends = np.cumsum(np.asarray(sizes, dtype=np.int64))
+    again_ends = np.cumsum(np.asarray(again_sizes, dtype=np.int64))
+    pieces, done = [], 0
+    for k, i in enumerate(numbers):
+        pieces.append(table.iloc[done : ends[i] - sizes[i]])
+        pieces.append(redone.iloc[again_ends[k] - again_sizes[k] : again_ends[k]])
+        done = ends[i]
+    pieces.append(table.iloc[done:])
+    return pd.concat(pieces, ignore_index=True)
 
 
 class _WordUses:

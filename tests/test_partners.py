@@ -771,6 +771,34 @@ def test_tracing_partners_keeps_the_corpus_rules_and_the_empty_cases(gaz, abbrev
     )
 
 
+@pytest.mark.parametrize("where", [0, 2, 4])
+def test_articles_read_again_for_the_common_word_rule_keep_their_place(gaz, abbreviations, where):
+    # An article naming a place the corpus uses as a common word is read again without it;
+    # its new rows take the place of its first ones, wherever it stands in the corpus.
+    from citylinks.partners import trace_partners
+    from citylinks.paths import DEFAULT_LEXICON
+    from citylinks.sectors import load_lexicon
+
+    lexicon = load_lexicon(DEFAULT_LEXICON)
+    rows = [
+        article(i, f"Hanoi and {city}", [f"{city} officials met Hanoi on May {i + 1} on schools."])
+        for i, city in enumerate(["Seoul", "Busan", "Paris", "Osaka"])
+    ]
+    garland = article(9, "Hanoi and Garland", ["Garland met Hanoi on May 9 in Fukuoka, Japan."])
+    rows.insert(where, garland)
+    rows.append(article(10, "Flower show", ["A garland of lotus, a garland of roses, a garland."]))
+    frame = pd.DataFrame(rows)
+    found = trace_partners(frame, gaz, lexicon=lexicon, abbreviations=abbreviations)
+    assert_same_partners(
+        found, traced_apart(frame, gaz, lexicon, None, abbreviations=abbreviations)
+    )
+    named = found.mentions.loc[found.mentions["article_id"] == "a9", "partner"]
+    assert "Garland" not in set(named) and "Fukuoka" in set(named)
+    assert found.mentions["article_id"].drop_duplicates().tolist() == [
+        r["article_id"] for r in rows[:-1]
+    ]
+
+
 def test_traced_partners_are_cached_with_the_articles_sectors(seeds_found, gaz, tmp_path):
     from citylinks.partners import trace_partners
 

@@ -249,7 +249,7 @@ def test_a_rerun_reuses_the_cache_and_reports_the_added_article(second_run):
     assert second_run["first"].returncode == 0, second_run["first"].stderr
     assert second_run["result"].returncode == 0, second_run["result"].stderr
     cache = second_run["base"] / "work" / "cache"
-    for kind in ("cleaned-pages", "sector-hits", "place-scans", "partner-traces"):
+    for kind in ("cleaned-pages", "sector-hits", "partner-traces"):
         assert len(list(cache.glob(f"{kind}-*.sqlite"))) == 1, kind
     articles = read_table(second_run, "articles")
     assert len(articles) == 5
