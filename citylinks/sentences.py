@@ -117,7 +117,7 @@ def with_known_abbreviations(abbreviations: Iterable[str] | None) -> frozenset[s
 
 
 # A sentence ends at end punctuation (and closing quotes or brackets), then a space and a capital.
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
+_BOUNDARY = re.compile(r"([.!?]+[\"'”’)\]]*)\s+")  # group 1: the sentence's own end
 _OPENERS = "\"“‘'("
 
 
@@ -155,7 +155,7 @@ def cut_sentences(block: str, abbreviations: frozenset[str]) -> list[tuple[int, 
             continue
         if block[m.start()] == "." and _abbreviation_before(block, m.start(), abbreviations):
             continue
-        spans.append((begin, m.start() + len(m.group().rstrip())))
+        spans.append((begin, m.end(1)))
         begin = m.end()
     end = len(block.rstrip())
     if begin < end:
