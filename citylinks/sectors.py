@@ -8,8 +8,9 @@ import math
 import re
 from array import array
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -769,6 +770,7 @@ class SectorHits(NamedTuple):
     evidence: Path  # Parquet, EVIDENCE_COLUMNS: one row per mention with its sentence
     mentions: int  # rows in `evidence`
     sectors: pd.DataFrame  # article_id, sectors: each article's labels, most mentioned first
+    evidence_csv: Path | None = None  # the same rows as CSV, until save_sector_tables moves it
 
 
 def term_pairs(lexicon: Lexicon) -> tuple[tuple[str, str], ...]:
@@ -800,6 +802,7 @@ class _Hits:
     are looked up in C, from a few thousand, when a slice is written."""
 
     SLICE = 50_000  # mentions held before their evidence is written
+    QUEUED = 2  # slices waiting to be written, at most
 
     def __init__(self, path: Path, lexicon: Lexicon, ids: list[str], dates: list[str]):
         import pyarrow as pa
@@ -818,8 +821,13 @@ class _Hits:
         self.articles = array("i")  # per mention: the article's number among `ids`
         self.codes = array("i")  # per mention: its place in `term_pairs`
         self.sentences: list[str] = []
-        self.written = 0  # mentions whose evidence is on disk
-        self.writer = None
+        self.written = 0  # mentions whose evidence is on its way to disk
+        self.csv_path = path.with_suffix(".csv")  # for people: save_sector_tables moves it
+        self.writers: tuple | None = None
+        # One thread writes the slices, in order, beside the matching: Arrow compresses and
+        # formats them without holding the interpreter.
+        self.writing = ThreadPoolExecutor(max_workers=1)
+        self.queued: deque = deque()
 
     def add(self, number: int, codes: bytes, sentences: tuple[str, ...]) -> None:
         """Add one article's mentions (codes as `_hits_in` returns them)."""
@@ -832,24 +840,41 @@ class _Hits:
     def flush(self) -> None:
         import numpy as np
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        if self.writer is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.writer = pq.ParquetWriter(self.path, self.schema)
         stop = len(self.codes)
         articles = np.frombuffer(self.articles, np.int32)[self.written : stop]
         codes = np.frombuffer(self.codes, np.int32)[self.written : stop]
         columns = [self.ids.take(articles), self.dates.take(articles)]
         columns += [column.take(codes) for column in self.pair_columns]
         columns.append(pa.array(self.sentences, pa.large_string()))
-        self.writer.write_table(pa.Table.from_arrays(columns, schema=self.schema))
+        table = pa.Table.from_arrays(columns, schema=self.schema)
+        while len(self.queued) >= self.QUEUED:  # the slices never pile up in memory
+            self.queued.popleft().result()
+        self.queued.append(self.writing.submit(self._write, table))
         self.sentences = []
         self.written = stop
 
+    def _write(self, table) -> None:
+        import pyarrow.parquet as pq
+
+        from citylinks.tables import csv_writer
+
+        if self.writers is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writers = (
+                pq.ParquetWriter(self.path, self.schema),
+                csv_writer(self.csv_path, self.schema),
+            )
+        for writer in self.writers:
+            writer.write_table(table)
+
     def close(self) -> None:
         self.flush()
-        self.writer.close()
+        while self.queued:
+            self.queued.popleft().result()  # a write's error is raised here
+        self.writing.shutdown()
+        for writer in self.writers:
+            writer.close()
 
     def counts(self) -> pd.DataFrame:
         """One row per article and (sector, term) it mentions, with the count: articles in
@@ -942,7 +967,7 @@ def match_sector_terms(
     sectors = hits.article_sectors()
     # What they were found in, so that a later stage reuses them only there (`extract_engagements`).
     sectors.attrs = {STAMP: articles.attrs.get(STAMP, ""), "lexicon": lexicon.fingerprint}
-    return SectorHits(hits.counts(), hits.path, len(hits.codes), sectors)
+    return SectorHits(hits.counts(), hits.path, len(hits.codes), sectors, hits.csv_path)
 
 
 def join_sector_labels(labels: Iterable[str]) -> str:
@@ -1292,18 +1317,24 @@ def save_sector_tables(
 ) -> None:
     """Write the stage tables for the overview and the CSVs for people.
 
-    The evidence is already a stage table (`match_sector_terms` wrote it); its CSV is copied
-    from it a slice at a time.
+    The evidence is already a stage table (`match_sector_terms` wrote it, and its CSV beside
+    it, which is moved into place); without that CSV, it is copied from the table.
     """
     from citylinks.tables import (
         export_stage_csv,
+        hand_over_csv,
         save_tables,
         write_side_by_side,
         write_stage_table,
     )
 
+    written = evidence.evidence_csv
+    if written is not None and written.exists():
+        evidence_csv = partial(hand_over_csv, written, out_dir, "sector_evidence")
+    else:
+        evidence_csv = partial(export_stage_csv, evidence.evidence, out_dir, "sector_evidence")
     write_side_by_side(
-        partial(export_stage_csv, evidence.evidence, out_dir, "sector_evidence"),
+        evidence_csv,
         partial(
             save_tables,
             {

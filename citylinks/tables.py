@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -269,19 +270,34 @@ def export_csv(df: pd.DataFrame, out_dir: str | Path, name: str) -> Path:
     return path
 
 
+def csv_writer(path: str | Path, schema):
+    """Return an Arrow CSV writer for tables of `schema`, written as every CSV for people is."""
+    from pyarrow import csv
+
+    options = csv.WriteOptions(quoting_style="needed")
+    return csv.CSVWriter(path, schema, write_options=options)
+
+
 def export_stage_csv(path: str | Path, out_dir: str | Path, name: str) -> Path:
     """Write a Parquet stage table as `<out>/data/<name>.csv`, a row group at a time."""
     import pyarrow.parquet as pq
-    from pyarrow import csv
 
     folder = data_dir(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.csv"
     source = pq.ParquetFile(path)
-    options = csv.WriteOptions(quoting_style="needed")
-    with csv.CSVWriter(target, source.schema_arrow, write_options=options) as writer:
+    with csv_writer(target, source.schema_arrow) as writer:
         for group in range(source.num_row_groups):
             writer.write_table(source.read_row_group(group))
+    return target
+
+
+def hand_over_csv(path: str | Path, out_dir: str | Path, name: str) -> Path:
+    """Move a CSV written during a stage into place as `<out>/data/<name>.csv`."""
+    folder = data_dir(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.csv"
+    shutil.move(path, target)  # a rename within one file system
     return target
 
 

@@ -520,6 +520,24 @@ def test_match_sector_terms_counts_in_memory_and_writes_every_sentence(mini, tmp
         ("a1", "Farms and art."),
     ]
     assert newest_evidence(hits, ["nothing"], rows=3).empty
+    # The CSV written beside the table, a slice at a time, is the table's own CSV; saving the
+    # stage moves it into the reports.
+    from citylinks.sectors import save_sector_tables
+    from citylinks.tables import export_stage_csv
+
+    copied = export_stage_csv(hits.evidence, tmp_path / "copied", "sector_evidence").read_bytes()
+    assert hits.evidence_csv.read_bytes() == copied and copied.count(b"\n") == 8
+    mentions = count_sector_mentions(articles, mini, found=hits)
+    save_sector_tables(
+        mentions=mentions,
+        trends=summarise_sector_trends(mentions, articles),
+        evidence=hits,
+        suggestions=suggest_lexicon_terms(articles, mini),
+        work_dir=tmp_path,
+        out_dir=tmp_path / "out",
+    )
+    assert (tmp_path / "out" / "data" / "sector_evidence.csv").read_bytes() == copied
+    assert not hits.evidence_csv.exists()
 
 
 def test_match_sector_terms_agrees_with_counting_each_article_on_the_seeds(
