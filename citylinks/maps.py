@@ -268,19 +268,11 @@ def plot_partner_sectors(
 ) -> Chart:
     """Heatmap of the engagements with each partner that discussed each sector."""
     title = "What Hanoi discusses with each partner"
-    # Only the columns needed: exploding the sentences too would copy them once per sector.
-    rows = engagements[["partner", "article_id"]].assign(
-        sector=engagements["sectors"].str.split(";")
-    )
-    rows = rows.explode("sector")
-    rows = rows[rows["sector"].fillna("") != ""]
-    if rows.empty:
+    table = count_partner_sectors(engagements, top=top)
+    if table is None:
         return empty_chart(name=name, title=title, message="No sectors named with a partner.")
-    partners = rows.groupby("partner")["article_id"].nunique().nlargest(top).index
-    sectors = rows["sector"].value_counts().head(15).index
-    table = pd.crosstab(rows["partner"], rows["sector"]).reindex(index=partners, columns=sectors)
     return heatmap(
-        table.fillna(0),
+        table,
         name=name,
         title=title,
         xlabel="Sector",
@@ -290,3 +282,36 @@ def plot_partner_sectors(
         "(sentences naming the partner, or the whole article for its primary partner).",
         fmt="{:.0f}",
     )
+
+
+def count_partner_sectors(
+    engagements: pd.DataFrame, *, top: int = 12, sectors: int = 15
+) -> pd.DataFrame | None:
+    """Engagements per partner (the `top` with the most articles) and sector (the `sectors`
+    most discussed), as the partner-sector heatmap shows them; None when no sector is named."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Each engagement's sectors, one per row, in Arrow: a large corpus has over a million.
+    named = pc.split_pattern(pa.array(engagements["sectors"].fillna("").astype(str)), ";")
+    sector = pc.list_flatten(named)
+    row = pc.list_parent_indices(named)
+    kept = pc.not_equal(sector, "")
+    sector, row = sector.filter(kept).to_numpy(zero_copy_only=False), row.filter(kept).to_numpy()
+    if not len(row):
+        return None
+    partner = engagements["partner"].to_numpy()
+    article = engagements["article_id"].to_numpy()
+    with_sector = np.unique(row)
+    partners = (
+        pd.Series(article[with_sector], index=pd.Index(partner[with_sector], name="partner"))
+        .groupby(level=0)
+        .nunique()
+        .nlargest(top)
+        .index
+    )
+    chosen = pd.Series(sector, dtype="str", name="sector").value_counts().head(sectors).index
+    pairs = pd.DataFrame({"partner": partner[row], "sector": sector})
+    pairs = pairs[pairs["partner"].isin(partners)]
+    table = pd.crosstab(pairs["partner"], pairs["sector"])
+    return table.reindex(index=partners, columns=chosen, fill_value=0)

@@ -91,3 +91,54 @@ def test_engagement_timeline_empty():
     chart = plot_engagement_timeline(pd.DataFrame(columns=["partner", "published"]), top=5)
     assert chart.data.empty
     assert "No engagements" in chart.caption
+
+
+def exploded_partner_sectors(engagements: pd.DataFrame, top: int) -> pd.DataFrame | None:
+    """The partner-sector counts written the plain way: one row per engagement and sector."""
+    rows = engagements[["partner", "article_id"]].assign(
+        sector=engagements["sectors"].str.split(";")
+    )
+    rows = rows.explode("sector")
+    rows = rows[rows["sector"].fillna("") != ""]
+    if rows.empty:
+        return None
+    partners = rows.groupby("partner")["article_id"].nunique().nlargest(top).index
+    sectors = rows["sector"].value_counts().head(15).index
+    return pd.crosstab(rows["partner"], rows["sector"]).reindex(index=partners, columns=sectors)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_partner_sector_counts_are_those_of_every_engagement_and_sector(seed):
+    import random
+
+    from citylinks.maps import count_partner_sectors
+
+    rng = random.Random(seed)
+    partners = [f"City {i}" for i in range(rng.randint(1, 20))]
+    sectors = [f"Sector {i}" for i in range(rng.randint(1, 20))] + [""]
+    engagements = pd.DataFrame(
+        {
+            "article_id": [f"a{rng.randint(1, 60)}" for _ in range(300)],
+            "partner": [rng.choice(partners) for _ in range(300)],
+            "sectors": [
+                ";".join(rng.sample(sectors, rng.randint(1, min(4, len(sectors)))))
+                for _ in range(300)
+            ],
+        },
+        dtype="str",
+    )
+    top = rng.randint(1, 14)
+    found = count_partner_sectors(engagements, top=top)
+    pd.testing.assert_frame_equal(found, exploded_partner_sectors(engagements, top))
+    assert found.to_numpy().sum() > 0
+
+
+def test_partner_sector_counts_without_sectors():
+    from citylinks.maps import count_partner_sectors
+
+    engagements = pd.DataFrame(
+        {"article_id": ["a1", "a2"], "partner": ["Seoul", "Busan"], "sectors": ["", ""]},
+        dtype="str",
+    )
+    assert count_partner_sectors(engagements) is None
+    assert exploded_partner_sectors(engagements, 12) is None
