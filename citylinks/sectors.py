@@ -788,18 +788,17 @@ def _hits_in(shared: tuple, text: str) -> tuple[bytes, tuple[str, ...]]:
     return found.tobytes(), tuple(sentences)
 
 
-def _hit_triples(shared: tuple, text: str) -> list[tuple[str, str, str]]:
-    """One article's (sector, term, sentence) of each mention, in order."""
-    pairs = shared[3]
-    found, sentences = _hits_in(shared[:3], text)
+def _hit_triples(shared: tuple, pairs, text: str) -> list[tuple[str, str, str]]:
+    """One article's (sector, term, sentence) of each mention, in order (`pairs`: `term_pairs`)."""
+    found, sentences = _hits_in(shared, text)
     return [(*pairs[c], s) for c, s in zip(array("i", found), sentences, strict=True)]
 
 
 class _Hits:
     """The mentions of a whole corpus as codes: for each, its article's number and its
-    (sector, term) code, with its sentence until written. The evidence goes to Parquet as it
-    comes, a slice at a time, so the sentences never pile up; the strings of the other columns
-    are looked up in C, from a few thousand, when a slice is written."""
+    (sector, term) code, with its sentence until written. The evidence goes to Parquet and to
+    CSV as it comes, a slice at a time, so the sentences never pile up; the strings of the other
+    columns are looked up in C, from a few thousand, when a slice is written."""
 
     SLICE = 50_000  # mentions held before their evidence is written
     QUEUED = 2  # slices waiting to be written, at most
@@ -992,13 +991,13 @@ def collect_sector_evidence(
     labels = lexicon.labels
     pairs = term_pairs(lexicon)
     codes = {pair: code for code, pair in enumerate(pairs)}
-    shared = (lexicon, with_known_abbreviations(abbreviations), codes, pairs)
+    shared = (lexicon, with_known_abbreviations(abbreviations), codes)
     rows = [
         (article_id, published, sector, labels[sector], term, sentence)
         for article_id, published, text in zip(
             ok["article_id"], ok["published"], analysed_texts(articles), strict=True
         )
-        for sector, term, sentence in _hit_triples(shared, text)
+        for sector, term, sentence in _hit_triples(shared, pairs, text)
         if sectors is None or sector in sectors
     ]
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS).astype(str)
