@@ -503,44 +503,23 @@ class _Kept(NamedTuple):
 
 class _PackedPage(NamedTuple):
     """A cleaned page as a worker sends it: its text in one string, what cleaning removed as
-    three columns, its line keys as bytes, then the fields of `_Kept` after `slot`. Cheaper to
-    send, store and read back than the page itself, whose text the kernel would join again."""
+    three columns, its line keys as bytes, and what the table keeps. Cheaper to send, store and
+    read back than the page itself, whose text the kernel would join again."""
 
     text: str
     removed: tuple  # (zones, reasons, lines), () when nothing was removed
     line_keys: bytes  # array("Q")
-    has_body: bool
-    title: str
-    standfirst: str
-    published: str
-    date_text: str
-    authors: list[str]
-    photo_credits: list[str]
-    tags: str
-    warnings: list[str]
-    words: int
-    story_key: str
-    text_key: str
+    kept: _Kept  # slot -1 until the store gives it one
 
 
 def _pack_page(page: CleanedPage) -> _PackedPage:
-    return _PackedPage(
-        page.text,
-        tuple(zip(*page.removed, strict=True)),
-        array("Q", page.line_keys).tobytes(),
+    kept = _Kept(
+        -1,
         bool(page.paragraphs),
-        page.title,
-        page.standfirst,
-        page.published,
-        page.date_text,
-        page.authors,
-        page.photo_credits,
-        page.tags,
-        page.warnings,
-        page.words,
-        page.story_key,
-        page.text_key,
+        *(getattr(page, name) for name in _Kept._fields[2:]),
     )
+    removed = tuple(zip(*page.removed, strict=True))
+    return _PackedPage(page.text, removed, array("Q", page.line_keys).tobytes(), kept)
 
 
 def _read_and_clean(
@@ -882,12 +861,12 @@ class _PageStore:
         self.audit.add(article_id, file, page.removed)
         number = len(self._ids)
         self._ids.append(article_id)
-        self._counted.append(page.story_key not in self._stories)
-        self._stories.add(page.story_key)
+        self._counted.append(page.kept.story_key not in self._stories)
+        self._stories.add(page.kept.story_key)
         before = len(self._keys)
         self._keys.frombytes(page.line_keys)
         self._owner.extend(array("q", [number]) * (len(self._keys) - before))
-        self._pages[article_id] = _Kept(slot, *page[3:])
+        self._pages[article_id] = page.kept._replace(slot=slot)
 
     def replace(self, article_id: str, file: str, page: _PackedPage) -> None:
         """Put a page cleaned again in place of the first cleaning (pages come in corpus order)."""
@@ -902,7 +881,7 @@ class _PageStore:
                 self._patch()
             self._open_slice = chunk
             self._redone[slot] = page.text
-        self._pages[article_id] = _Kept(slot, *page[3:])
+        self._pages[article_id] = page.kept._replace(slot=slot)
 
     def _patch(self) -> None:
         import pyarrow as pa

@@ -218,10 +218,8 @@ def test_a_packed_page_holds_what_the_page_says():
     assert packed.text == page.text
     assert list(zip(*packed.removed, strict=True)) == page.removed
     assert frozenset(array("Q", packed.line_keys)) == page.line_keys
-    # The store makes the kept fields from the packed page's tail, field for field.
-    assert corpus_module._PackedPage._fields[3:] == corpus_module._Kept._fields[1:]
-    kept = corpus_module._Kept(7, *packed[3:])
-    assert kept.slot == 7 and kept.has_body
+    kept = packed.kept
+    assert kept.slot == -1 and kept.has_body
     for name in corpus_module._Kept._fields[2:]:
         assert getattr(kept, name) == getattr(page, name), name
     assert corpus_module._pack_page(corpus_module.CleanedPage()).removed == ()
