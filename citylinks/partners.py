@@ -1381,29 +1381,6 @@ def _assess_in(shared: dict, text: str, packed, dropped, title: str, standfirst:
     )
 
 
-def _trace_in(
-    shared: dict, text: str, packed, dropped, title, standfirst, article_id, published, sectors
-) -> tuple[list, list]:
-    # An article's partner records and, from its counterparts, its engagements: one reading,
-    # its paragraphs, sentences and engagement words found once for both.
-    mentions = _kept_mentions(packed, dropped, text)
-    if not mentions:
-        return [], []
-    doc = _Article(text, title, standfirst, with_known_abbreviations(shared["abbreviations"]))
-    records = _assess(doc, mentions, shared["gazetteer"])
-    counterparts = [
-        dict(r, article_id=article_id, published=published)
-        for r in records
-        if r["role"] == "counterpart"
-    ]
-    if not counterparts:
-        return records, []
-    found = _engage(
-        doc, counterparts, lexicon=shared["lexicon"], published=published, sectors=sectors
-    )
-    return records, found
-
-
 def _kept_mentions(packed, dropped, text: str) -> list[PlaceMention]:
     # An article's packed mentions, less the places the corpus-wide common-word rule dropped.
     return [m for m in _unpack_mentions(packed, text) if m.name not in dropped]
@@ -1573,10 +1550,28 @@ def trace_partners(
     return Partners(table, engagements.astype({"primary": "bool"}))
 
 
-def _scan_and_trace_in(shared: dict, text: str, dropped, *page) -> tuple:
-    # An article's packed place scan, then its partner records and engagements (_trace_in).
+def _scan_and_trace_in(
+    shared: dict, text: str, dropped, title, standfirst, article_id, published, sectors
+) -> tuple:
+    # An article's packed place scan, its partner records and, from its counterparts, its
+    # engagements: one reading, its paragraphs, sentences and engagement words found once.
     scan = _pack_scan(scan_places(text, shared["gazetteer"]))
-    return (scan, *_trace_in(shared, text, scan[:3], dropped, *page))
+    mentions = _kept_mentions(scan, dropped, text)
+    if not mentions:
+        return scan, [], []
+    doc = _Article(text, title, standfirst, with_known_abbreviations(shared["abbreviations"]))
+    records = _assess(doc, mentions, shared["gazetteer"])
+    counterparts = [
+        dict(r, article_id=article_id, published=published)
+        for r in records
+        if r["role"] == "counterpart"
+    ]
+    if not counterparts:
+        return scan, records, []
+    found = _engage(
+        doc, counterparts, lexicon=shared["lexicon"], published=published, sectors=sectors
+    )
+    return scan, records, found
 
 
 def _add_partner_rows(mentions, engaged, records, engagements, columns: dict, i: int) -> None:
