@@ -17,10 +17,13 @@ import pandas as pd
 
 from citylinks.cache import ResultCache, content_key, few_full_collections, map_articles, map_files
 from citylinks.dates import is_date_line, parse_iso_date
+from citylinks.errors import FolderError, describe_os_error
+from citylinks.files import inspect_corpus_file, list_corpus_files, read_corpus_file
 from citylinks.paths import resolve
 from citylinks.tables import (
     STAMP,
     FrameBuilder,
+    cut_text,
     export_csv,
     stamp_articles,
     write_side_by_side,
@@ -326,13 +329,18 @@ def make_article_id(relative: str) -> str:
 
 def read_metadata(corpus_dir: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
     """Read the optional `metadata.csv` (file, published, title, source, url); return rows and problems."""
-    path = corpus_dir / "metadata.csv"
-    if not path.exists():
+    listed = inspect_corpus_file(corpus_dir, "metadata.csv")
+    if listed is None:
         return {}, []
+    if listed.problem:
+        return {}, [f"metadata.csv ignored: {listed.problem}"]
     problems: list[str] = []
     rows: dict[str, dict[str, str]] = {}
     try:
-        raw, _, problem = decode_bytes(path.read_bytes())
+        data, _size, problem = read_corpus_file(listed.path, max_bytes=METADATA_MAX_BYTES)
+        if data is None:
+            return {}, [f"metadata.csv ignored: {problem or 'over 100 MB'}"]
+        raw, _, problem = decode_bytes(data)
         if raw is None:
             return {}, [f"metadata.csv ignored: {problem}"]
         reader = csv.DictReader(raw.splitlines())
@@ -361,6 +369,7 @@ def read_metadata(corpus_dir: Path) -> tuple[dict[str, dict[str, str]], list[str
 HTML_HINT = re.compile(r"<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]", re.I)
 ARTICLE_SUFFIXES = {".txt", ".html", ".htm"}
 SKIPPED_NAMES = {"metadata.csv"}
+METADATA_MAX_BYTES = 100_000_000  # a metadata.csv larger than this is not a list of files
 
 
 def looks_like_html(text: str) -> bool:
@@ -421,27 +430,19 @@ ARTICLE_COLUMNS = [
 ]
 
 
-def _list_files(corpus_dir: Path) -> list[tuple[str, str]]:
-    # (path relative to the folder, path) of every file outside hidden folders, in name order:
-    # what corpus_dir.rglob("*") finds (no symbolic links to folders followed), through
-    # os.scandir, whose entries know their type without a call to the system for each file.
-    found = []
-    folders = [("", os.fspath(corpus_dir))]
-    while folders:
-        prefix, folder = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue  # a folder that cannot be listed is passed over, as rglob does
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir() and not entry.is_symlink():
-                folders.append((f"{prefix}{entry.name}/", entry.path))
-            elif entry.is_file():
-                found.append((f"{prefix}{entry.name}", entry.path))
-    found.sort()
-    return found
+def _list_corpus(corpus_dir: Path) -> list:
+    # The files to read, or a one-line error when the folder itself cannot be listed.
+    try:
+        return list_corpus_files(corpus_dir)
+    except OSError as exc:
+        raise FolderError(f"corpus folder {corpus_dir}: {describe_os_error(exc)}") from None
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _suffix(path: str) -> str:
@@ -456,17 +457,20 @@ def _read_page(
 ) -> tuple[str | None, dict]:
     """Read one file (or take its bytes, read already, and their SHA-256 if known); return
     (page text or None, fields for its row)."""
-    size = os.stat(path).st_size if data is None else len(data)
-    row = {"bytes": size, "encoding": "", "reason": ""}
-    if size > max_bytes:
+    problem = ""
+    if data is None:
+        data, size, problem = read_corpus_file(os.fspath(path), max_bytes=max_bytes)
+    else:
+        size = len(data)
+    row = {"bytes": size, "encoding": "", "reason": problem}
+    if problem:
+        return None, row
+    if data is None:
         row["reason"] = (
             f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one "
             "article (raise it with -p max_file_mb N)"
         )
         return None, row
-    if data is None:
-        with open(path, "rb") as file:
-            data = file.read()
     row["content_hash"] = digest or hashlib.sha256(data).hexdigest()
     text, encoding, problem = decode_bytes(data)
     row["encoding"] = encoding
@@ -480,7 +484,29 @@ def _read_page(
             row["reason"] = "HTML page with no article text that could be extracted"
             return None, row
         text = extracted
+    problem = prose_problem(text)
+    if problem:
+        row["reason"] = problem
+        return None, row
     return text, row
+
+
+# A sentence ends at end punctuation (closing quotes or brackets after it) and a space.
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
+ONE_LINE_MIN_CHARS = 2000  # a shorter page on one line is left to the other rules
+PROSE_CHARS_PER_SENTENCE = 600  # news sentences average 100–200 characters
+
+
+def prose_problem(text: str) -> str:
+    """Return why a page is not prose ("" when it may be): one long line with no sentences, as
+    in a data dump, an encoded file or a minified page saved as .txt."""
+    body = text.strip()
+    if "\n" in body or len(body) < ONE_LINE_MIN_CHARS:
+        return ""
+    sentences = len(SENTENCE_END.findall(body, 0, 200_000))
+    if sentences * PROSE_CHARS_PER_SENTENCE >= min(len(body), 200_000):
+        return ""
+    return f"not prose: one line of {len(body):,} characters without line breaks or sentences"
 
 
 class _Kept(NamedTuple):
@@ -519,7 +545,29 @@ def _pack_page(page: CleanedPage) -> _PackedPage:
         *(getattr(page, name) for name in _Kept._fields[2:]),
     )
     removed = tuple(zip(*page.removed, strict=True))
+    if removed and max(map(len, removed[2])) > AUDIT_LINE_MAX:
+        removed = (*removed[:2], tuple(cut_text(line, AUDIT_LINE_MAX) for line in removed[2]))
+    if len(kept.title) > TITLE_MAX or len(kept.standfirst) > STANDFIRST_MAX:
+        kept = _cut_fields(kept)
     return _PackedPage(page.text, removed, array("Q", page.line_keys).tobytes(), kept)
+
+
+# Longer fields are cut (with "…") in the articles table and the audit; the text keeps them.
+TITLE_MAX = 300  # news titles run to about 150 characters
+STANDFIRST_MAX = 1500  # a summary paragraph of at most STANDFIRST_MAX_WORDS words
+AUDIT_LINE_MAX = 5000  # a removed line (a footer's lines joined) in the cleaning audit
+
+
+def _cut_fields(kept: _Kept) -> _Kept:
+    # A title or standfirst this long is a page whose line breaks were lost: cut, and said so.
+    warnings = list(kept.warnings)
+    cut = {}
+    for name, limit in (("title", TITLE_MAX), ("standfirst", STANDFIRST_MAX)):
+        value = getattr(kept, name)
+        if len(value) > limit:
+            cut[name] = cut_text(value, limit)
+            warnings.append(f"{name} cut to {limit:,} of its {len(value):,} characters")
+    return kept._replace(**cut, warnings=warnings)
 
 
 def _read_and_clean(
@@ -547,8 +595,7 @@ def _cleaning_job(path: str, max_bytes: int) -> tuple[str | None, tuple]:
     """A file's cleaning job: its cache key (by content) and the arguments of `_read_and_clean`,
     with the bytes read for the key, so the file is read once."""
     try:
-        with open(path, "rb", buffering=0) as file:
-            data = file.read() if os.fstat(file.fileno()).st_size <= max_bytes else None
+        data, _size, _problem = read_corpus_file(path, max_bytes=max_bytes)
     except OSError:
         data = None  # read again by _read_page, which says why it cannot
     if data is None:
@@ -591,7 +638,7 @@ def load_articles(
     overrides, notes = read_metadata(corpus_dir)
     rows: list[dict] = []
     todo: list[tuple[dict, str]] = []
-    for relative, path in _list_files(corpus_dir):
+    for relative, path, problem in _list_corpus(corpus_dir):
         if relative in SKIPPED_NAMES:
             continue
         article_id = make_article_id(relative)
@@ -604,11 +651,15 @@ def load_articles(
             "overridden": "",
             "content_hash": "",
         }
-        suffix = _suffix(path)
+        suffix = _suffix(relative)
+        if problem:  # a link out of the folder, a pipe, a device: never opened
+            row.update(status="quarantined", bytes=0, reason=problem)
+            rows.append(row)
+            continue
         if suffix.lower() not in ARTICLE_SUFFIXES:
             row.update(
                 status="quarantined",
-                bytes=os.stat(path).st_size,
+                bytes=_size(path),
                 reason=f"not an article file ({suffix or 'no extension'}; "
                 "citylinks reads .txt and saved .html pages)",
             )
@@ -656,6 +707,8 @@ def load_articles(
             if page is not None:
                 store.replace(aid, files[aid][0], page)
     cache.close()
+    if not os.path.isdir(corpus_dir):
+        raise FolderError(f"corpus folder {corpus_dir}: it disappeared while it was being read")
 
     todo.clear()  # every row is in `rows`; the file keys were for the cache
     keys.clear()

@@ -1,6 +1,8 @@
-"""Errors a user can fix: bad parameters, config files and missing stages."""
+"""Errors a user can fix: bad parameters, config files, missing stages, failing folders."""
 
 from __future__ import annotations
+
+import errno
 
 import yaml
 
@@ -31,6 +33,30 @@ class ParameterError(UserError):
 
 class MissingStageError(UserError):
     """A later stage was run before the stage that makes its input."""
+
+
+class FolderError(UserError):
+    """A folder the run reads or writes that failed it: no space left, read-only, gone. Not a
+    bug: the run stops with one line naming the folder and the cause."""
+
+
+# What an operating-system error means for the folder it happened in, said plainly.
+OS_CAUSES = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied (the folder cannot be written or read)",
+    errno.EPERM: "permission denied (the folder cannot be written or read)",
+    errno.ENOENT: "it does not exist (any more)",
+    errno.ENOTDIR: "it is not a folder",
+    errno.EIO: "input/output error (a failing disk or a lost network drive)",
+    errno.ESTALE: "the network drive it was on is gone",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """Return the cause of an operating-system error in a few plain words."""
+    return OS_CAUSES.get(exc.errno) or (exc.strerror or str(exc) or type(exc).__name__)
 
 
 def describe_yaml_error(err) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from citylinks.errors import MissingStageError
+from citylinks.errors import FolderError, MissingStageError, describe_os_error
 from citylinks.paths import data_dir, resolve
 
 # Which notebook makes which stage table, so a missing one names the notebook to run.
@@ -243,12 +244,63 @@ def write_side_by_side(*writes: Callable[[], object]) -> list:
         return [future.result() for future in [pool.submit(write) for write in writes]]
 
 
+@contextmanager
+def writing_into(folder: str | Path):
+    """Turn an operating-system error while writing into `folder` (no space left, read-only,
+    gone) into a FolderError naming it: one line for the person running, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise FolderError(f"cannot write into {folder}: {describe_os_error(exc)}") from exc
+
+
 def write_stage_table(df: pd.DataFrame, work_dir: str | Path, name: str) -> Path:
     """Write a stage table for the next notebook."""
     path = stage_path(work_dir, name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_parquet(path, index=False, row_group_size=ROW_GROUP)
+    with writing_into(path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        df.to_parquet(path, index=False, row_group_size=ROW_GROUP)
     return path
+
+
+# The longest text a spreadsheet cell holds (and more than Python's csv module reads by
+# default): no field of a CSV for people is longer.
+CSV_FIELD_MAX = 32_767
+ELLIPSIS = "…"
+
+
+def cut_text(text: str, limit: int) -> str:
+    """Return `text` cut to at most `limit` characters, at a space where one is near the end,
+    with "…" as the last character; shorter text as it is."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - len(ELLIPSIS)]
+    space = head.rfind(" ", len(head) - 80)
+    return (head[:space] if space > 0 else head).rstrip() + ELLIPSIS
+
+
+def cut_long_fields(table, *, limit: int = CSV_FIELD_MAX):
+    """Return an Arrow table whose text fields are at most `limit` characters (`cut_text`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, column in enumerate(table.columns):
+        kind = column.type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            continue
+        if not len(column) or (pc.max(pc.utf8_length(column)).as_py() or 0) <= limit:
+            continue  # the usual case: measured in Arrow, nothing converted
+        values = [v if v is None else cut_text(v, limit) for v in column.to_pylist()]
+        table = table.set_column(i, table.field(i), pa.array(values, kind))
+    return table
+
+
+def _cut_long_values(df: pd.DataFrame, limit: int = CSV_FIELD_MAX) -> pd.DataFrame:
+    # The same for a table pandas writes (columns of mixed types).
+    def cut(value):
+        return cut_text(value, limit) if isinstance(value, str) else value
+
+    return df.apply(lambda column: column.map(cut) if column.dtype == object else column)
 
 
 def export_csv(df: pd.DataFrame, out_dir: str | Path, name: str) -> Path:
@@ -257,25 +309,51 @@ def export_csv(df: pd.DataFrame, out_dir: str | Path, name: str) -> Path:
     from pyarrow import csv
 
     folder = data_dir(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.csv"
     # Arrow writes large tables some 30 times faster than pandas; True/False as pandas writes them.
     flags = {c: str for c in df.columns if pd.api.types.is_bool_dtype(df[c])}
-    try:
-        table = pa.Table.from_pandas(df.astype(flags) if flags else df, preserve_index=False)
-        csv.write_csv(table, path, csv.WriteOptions(quoting_style="needed"))
-    except (pa.ArrowException, TypeError, ValueError):
-        # Columns of mixed types, which Arrow will not convert: pandas writes anything.
-        df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    with writing_into(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            table = pa.Table.from_pandas(df.astype(flags) if flags else df, preserve_index=False)
+        except (pa.ArrowException, TypeError, ValueError):
+            # Columns of mixed types, which Arrow will not convert: pandas writes anything.
+            _cut_long_values(df).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+            return path
+        csv.write_csv(cut_long_fields(table), path, csv.WriteOptions(quoting_style="needed"))
     return path
 
 
-def csv_writer(path: str | Path, schema):
-    """Return an Arrow CSV writer for tables of `schema`, written as every CSV for people is."""
-    from pyarrow import csv
+class _CsvWriter:
+    """An Arrow CSV writer that cuts over-long fields (`cut_long_fields`) and names its folder
+    when the disk fails it."""
 
-    options = csv.WriteOptions(quoting_style="needed")
-    return csv.CSVWriter(path, schema, write_options=options)
+    def __init__(self, path: Path, schema):
+        from pyarrow import csv
+
+        self.folder = path.parent
+        options = csv.WriteOptions(quoting_style="needed")
+        with writing_into(self.folder):
+            self.writer = csv.CSVWriter(path, schema, write_options=options)
+
+    def write_table(self, table) -> None:
+        with writing_into(self.folder):
+            self.writer.write_table(cut_long_fields(table))
+
+    def close(self) -> None:
+        with writing_into(self.folder):
+            self.writer.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def csv_writer(path: str | Path, schema) -> _CsvWriter:
+    """Return a CSV writer for Arrow tables of `schema`, written as every CSV for people is."""
+    return _CsvWriter(Path(path), schema)
 
 
 def export_stage_csv(path: str | Path, out_dir: str | Path, name: str) -> Path:
@@ -283,7 +361,8 @@ def export_stage_csv(path: str | Path, out_dir: str | Path, name: str) -> Path:
     import pyarrow.parquet as pq
 
     folder = data_dir(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    with writing_into(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.csv"
     source = pq.ParquetFile(path)
     with csv_writer(target, source.schema_arrow) as writer:
@@ -295,9 +374,10 @@ def export_stage_csv(path: str | Path, out_dir: str | Path, name: str) -> Path:
 def hand_over_csv(path: str | Path, out_dir: str | Path, name: str) -> Path:
     """Move a CSV written during a stage into place as `<out>/data/<name>.csv`."""
     folder = data_dir(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.csv"
-    shutil.move(path, target)  # a rename within one file system
+    with writing_into(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)  # a rename within one file system
     return target
 
 

@@ -338,30 +338,6 @@ def test_suffixes_are_those_pathlib_gives(path):
     assert corpus_module._suffix(path) == Path(path).suffix
 
 
-def test_the_listing_skips_hidden_files_and_folders_and_follows_no_folder_links(tmp_path):
-    root = tmp_path / "corpus"
-    for relative in ["b/z.txt", "a.txt", "b/c/d.html", ".hidden.txt", "b/.drafts/e.txt"]:
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_text("x")
-    (root / "link-to-b").symlink_to(root / "b", target_is_directory=True)
-    (root / "link-to-a.txt").symlink_to(root / "a.txt")
-    (root / "broken.txt").symlink_to(root / "missing.txt")
-    listed = corpus_module._list_files(root)
-    assert [relative for relative, _ in listed] == [
-        "a.txt",
-        "b/c/d.html",
-        "b/z.txt",
-        "link-to-a.txt",
-    ]
-    assert all(path == str(root / relative) for relative, path in listed)
-    rglob = sorted(
-        p.relative_to(root).as_posix()
-        for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
-    assert [relative for relative, _ in listed] == rglob
-
-
 @pytest.mark.parametrize(
     ("text", "words"),
     [
