@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from citylinks.paths import ROOT
+from citylinks.paths import ROOT, resolve
 
 PARALLEL_MIN_JOBS = 400  # below this, starting worker processes costs more than it saves
 BATCH = 2000  # articles looked up, computed and stored together
@@ -54,7 +54,7 @@ class ResultCache:
         if not cache_dir:
             return
         fingerprint = hashlib.sha256(f"{config}\n{code_version()}".encode()).hexdigest()[:16]
-        folder = Path(cache_dir)
+        folder = resolve(cache_dir)  # from the project root, wherever the notebook runs
         self.path = folder / f"{name}-{fingerprint}.sqlite"
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +16,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from citylinks.errors import UserError
+from citylinks.errors import OS_CAUSES, FolderError, UserError
 from citylinks.params import PARAMS, check_window, describe_params, parse_param
 from citylinks.paths import DEFAULT_CORPUS, DEFAULT_OUT, DEFAULT_WORK, NOTEBOOK_DIR, ROOT, resolve
 
@@ -34,6 +36,10 @@ PACKAGES = [
 
 class RunFailed(Exception):
     """A notebook failed: which stage, which cell, and where the debugging copy is."""
+
+    def __init__(self, message: str, *, ename: str = "", evalue: str = ""):
+        super().__init__(message)
+        self.ename, self.evalue = ename, evalue  # the exception raised in the notebook
 
 
 def list_stages() -> list[Path]:
@@ -287,21 +293,138 @@ def execute_stage(
             shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
-        raise RunFailed(f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}") from exc
+        raise RunFailed(
+            f"cell {exc.exec_count} raised {exc.ename}: {exc.evalue}",
+            ename=exc.ename,
+            evalue=exc.evalue,
+        ) from exc
+
+
+class Swap:
+    """Moves finished staging folders into place. The copies they replace are kept aside until
+    every move is done, so that a failure (a full disk, a folder made read-only) puts all back."""
+
+    def __init__(self):
+        self.moves: list[tuple[Path, Path]] = []  # (from, to), in the order done
+        self.trash: list[Path] = []
+
+    def move_into(self, staged: Path, target: Path) -> None:
+        """Move everything from a staging folder into `target`, the old copies set aside."""
+        target.mkdir(parents=True, exist_ok=True)
+        trash = target.parent / f".{target.name}.old-{os.getpid()}"
+        trash.mkdir(exist_ok=True)
+        self.trash.append(trash)
+        for item in sorted(staged.iterdir()):
+            old = target / item.name
+            if old.exists():
+                self._move(old, trash / item.name)
+            self._move(item, old)
+
+    def _move(self, source: Path, target: Path) -> None:
+        source.rename(target)
+        self.moves.append((source, target))
+
+    def finish(self, *staged: Path) -> None:
+        """Remove the old copies and the emptied staging folders."""
+        _discard(*self.trash, *staged)
+
+    def undo(self) -> None:
+        """Put every moved item back where it was."""
+        for source, target in reversed(self.moves):
+            try:
+                target.rename(source)
+            except OSError:
+                pass  # what cannot go back stays where it is; its trash folder is kept
+        self.moves = []
+        for trash in self.trash:
+            try:
+                trash.rmdir()  # only when empty: the old copies are never thrown away here
+            except OSError:
+                pass
 
 
 def swap_into(staged: Path, target: Path) -> None:
     """Move everything from a finished staging folder into place, replacing old copies."""
-    target.mkdir(parents=True, exist_ok=True)
-    trash = target.parent / f".{target.name}.old-{os.getpid()}"
-    trash.mkdir(exist_ok=True)
-    for item in sorted(staged.iterdir()):
-        old = target / item.name
-        if old.exists():
-            old.rename(trash / item.name)
-        item.rename(old)
-    shutil.rmtree(trash, ignore_errors=True)
-    shutil.rmtree(staged, ignore_errors=True)
+    swap = Swap()
+    try:
+        swap.move_into(staged, target)
+    except OSError:
+        swap.undo()
+        raise
+    swap.finish(staged)
+
+
+# The exceptions a notebook raises when the system fails it (as the kernel names them).
+OS_ERROR_NAMES = {"OSError", "IOError", "PermissionError", "FileNotFoundError", "ArrowIOError"}
+ERRNO = re.compile(r"\[errno (\d+)\]", re.I)
+QUOTED_PATH = re.compile(r"'(/[^']*)'")
+
+
+def folder_failure(
+    exc: BaseException, folders: dict[Path, Path], *, default: str, corpus: Path | None = None
+) -> str:
+    """Return one line naming the folder a run's failure came from and the cause, or "" when
+    the failure is not a folder's (a bug: the stage's debugging copy tells more).
+
+    `folders` maps each folder the run uses (staging folders included) to the one to name;
+    `default` names the folders written when the error does not say which; an error in the
+    `corpus` folder is one reading it, any other one writing."""
+    if isinstance(exc, FolderError):
+        return _shown(str(exc), folders)
+    if isinstance(exc, OSError):
+        path = exc.filename or exc.filename2
+        folder = path and _known_folder(os.fsdecode(path), folders)
+        return _say(folder or default, exc.errno, corpus)
+    if not isinstance(exc, RunFailed):
+        return ""
+    if exc.ename == "FolderError":
+        return _shown(exc.evalue, folders)
+    number = ERRNO.search(exc.evalue) if exc.ename in OS_ERROR_NAMES else None
+    if number is None or int(number.group(1)) not in OS_CAUSES:
+        return ""
+    path = QUOTED_PATH.search(exc.evalue)
+    folder = path and _known_folder(path.group(1), folders)
+    if not folder and int(number.group(1)) == errno.ENOENT:
+        return ""  # a file a stage expected, not a folder that failed: a bug
+    return _say(folder or default, int(number.group(1)), corpus)
+
+
+def _say(folder: str, number: int | None, corpus: Path | None) -> str:
+    cause = OS_CAUSES.get(number) or (os.strerror(number) if number else "operating-system error")
+    if corpus is not None and folder == str(corpus):
+        return f"corpus folder {folder}: {cause}"
+    return f"cannot write into {folder}: {cause}"
+
+
+def _known_folder(path: str, folders: dict[Path, Path]) -> str:
+    # The folder to name for a path: the longest of the run's folders holding it.
+    for folder in sorted(folders, key=lambda f: len(str(f)), reverse=True):
+        if path == str(folder) or path.startswith(os.path.join(folder, "")):
+            return str(folders[folder])
+    return ""
+
+
+def _shown(text: str, folders: dict[Path, Path]) -> str:
+    # Staging folders are named as the folders they stand for.
+    for folder, shown in folders.items():
+        text = text.replace(str(folder), str(shown))
+    return " ".join(text.split())
+
+
+def check_writable(*folders: Path) -> None:
+    """Raise FolderError, before any work, for an output folder that cannot be written."""
+    for folder in folders:
+        existing = next((f for f in (folder, *folder.parents) if f.exists()), None)
+        if existing is not None and not os.access(existing, os.W_OK):
+            cause = "the file system is read-only" if _read_only(existing) else "permission denied"
+            raise FolderError(f"cannot write into {folder}: {cause}")
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -338,10 +461,8 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
     stamp = datetime.now(UTC).astimezone()
     stage_out = out.parent / f".{out.name}.staging-{os.getpid()}"
     stage_work = work.parent / f".{work.name}.staging-{os.getpid()}"
-    for folder in (stage_out, stage_work):
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-    (stage_work / "executed").mkdir()
+    # Each folder the run uses, and the name a failure in it is reported under.
+    folders = {stage_out: out, stage_work: work, out: out, work: work, corpus: corpus}
     stages = list_stages()
     reports = report_links(stages)
     timings: dict[str, float] = {}
@@ -349,6 +470,11 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
     drafts = []
     current = None
     try:
+        check_writable(out, work)
+        for folder in (stage_out, stage_work):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        (stage_work / "executed").mkdir()
         for n, notebook in enumerate(stages, start=1):
             current = notebook
             declared = notebook_parameters(notebook)
@@ -399,10 +525,25 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             page = fill_provenance(draft.result(), info)
             (stage_out / href).write_text(page, encoding="utf-8")
         drafter.submit(_write_overview, stage_out, stage_work, info=info, reports=reports).result()
-        swap_into(stage_out, out)
-        swap_into(stage_work, work)
-    except RunFailed as exc:
+        swap = Swap()
+        try:
+            swap.move_into(stage_out, out)
+            swap.move_into(stage_work, work)
+        except BaseException:
+            swap.undo()  # the previous reports and tables, all back in place
+            raise
+        swap.finish(stage_out, stage_work)
+    except (RunFailed, OSError, FolderError) as exc:
         drafter.shutdown(cancel_futures=True)
+        line = folder_failure(exc, folders, default=f"{out} (or {work})", corpus=corpus)
+        if line or not isinstance(exc, RunFailed):
+            _discard(stage_out, stage_work)
+            line = line or _shown(str(exc), folders)
+            print(
+                f"run_all.py: error: {line}; the reports in {out} are left as they were.",
+                file=sys.stderr,
+            )
+            return 1
         debug = work / "failed" / f"{current.stem}.html"
         try:
             render_notebook(

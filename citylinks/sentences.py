@@ -78,8 +78,9 @@ def learn_abbreviations(
     cached = None
     if cache_dir:
         from citylinks.cache import code_version, content_key
+        from citylinks.paths import resolve
 
-        cached = Path(cache_dir) / f"abbreviations-{content_key(code_version(), *sample)}.txt"
+        cached = resolve(cache_dir) / f"abbreviations-{content_key(code_version(), *sample)}.txt"
         try:
             return with_known_abbreviations(cached.read_text(encoding="utf-8").split("\n"))
         except (OSError, UnicodeDecodeError):

@@ -277,3 +277,50 @@ def write_hostile_corpus(folder: Path, *, large_mb: float = 30.0) -> Path:
     if large_mb:
         write_large_file(folder / LARGE, megabytes=large_mb)
     return folder
+
+
+# --- round 2 (issue 20): links, special files, giant lines -----------------------------------
+
+PASSWD_LINK = "passwd_link.txt"  # -> /etc/passwd
+OUTSIDE_LINK = "colleague-notes.txt"  # -> a page in a folder beside the corpus
+INSIDE_LINK = "then-a-link-to-it.txt"  # -> ORIGINAL, inside the corpus (listed after it)
+FOLDER_LINK = "shared-folder"  # -> a folder beside the corpus
+PIPE = "named-pipe.txt"
+SOCKET = "socket.txt"
+ONE_LINE = "one-line-dump.txt"
+LONG_TITLE = "long-title.txt"
+OUTSIDE_TITLE = "Secret page beside the corpus, never to be read"
+
+ONE_LINE_DUMP = ("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo" * 140_000)[:4_800_000]
+LONG_TITLE_LINE = " ".join(["Hanoi and Busan talk about cooperation"] * 150)  # 5,849 characters
+LONG_TITLE_PAGE = page(LONG_TITLE_LINE, "Ngoc Mai 09:00, 2024/04/02", BOM_PAGE.split("\n")[4:9:2])
+
+
+def write_outside_folder(folder: Path) -> Path:
+    """A folder beside the corpus, with a dated page and a sub-folder of pages."""
+    text = page(OUTSIDE_TITLE, "Ngoc Mai 10:00, 2024/03/01", DUPLICATE_PAGE.split("\n")[4:9:2])
+    (folder / "sub").mkdir(parents=True, exist_ok=True)
+    (folder / "page.txt").write_text(text, encoding="utf-8")
+    (folder / "sub" / "page.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def write_round_two(folder: Path, outside: Path) -> Path:
+    """Add links in and out of the corpus, a named pipe, a socket and giant lines to `folder`
+    (which holds ORIGINAL); `outside` is a folder beside it, written here."""
+    import os
+    import socket
+
+    write_outside_folder(outside)
+    (folder / ORIGINAL).write_bytes(ARTICLE_FILES[ORIGINAL])
+    os.symlink("/etc/passwd", folder / PASSWD_LINK)
+    os.symlink(outside / "page.txt", folder / OUTSIDE_LINK)
+    os.symlink(ORIGINAL, folder / INSIDE_LINK)  # relative, as an archive carries it
+    os.symlink(outside / "sub", folder / FOLDER_LINK)
+    os.mkfifo(folder / PIPE)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(folder / SOCKET))
+    server.close()
+    (folder / ONE_LINE).write_text(ONE_LINE_DUMP, encoding="ascii")
+    (folder / LONG_TITLE).write_text(LONG_TITLE_PAGE, encoding="utf-8")
+    return folder

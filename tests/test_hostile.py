@@ -802,3 +802,156 @@ def test_bad_usage_exits_2_with_one_line_and_writes_nothing(bad_usage, case):
         assert re.search(pattern, lines[0]), lines[0]
     assert not (folder / "out").exists() and not (folder / "work").exists()
     assert leftovers(folder) == []
+
+
+# --- round 2 (issue 20): links out of the corpus, special files, giant lines ---------------
+
+
+@pytest.fixture(scope="module")
+def round_two(tmp_path_factory) -> dict:
+    """A corpus with links in and out of it, special files and giant lines, loaded with every
+    file opening recorded."""
+    base = tmp_path_factory.mktemp("round2")
+    corpus = hostile.write_round_two(copy_seeds(base / "corpus", count=2), base / "elsewhere")
+    opened: list[str] = []
+    real_open = os.open
+
+    def recording_open(path, flags, *args, **kwargs):
+        opened.append(os.fsdecode(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "open", recording_open)
+        loaded = load_articles(corpus, workers=1)  # in this process, so every open is seen
+    return {
+        "corpus": corpus,
+        "outside": base / "elsewhere",
+        "opened": opened,
+        "loaded": loaded,
+        "table": loaded.articles.set_index("file", drop=False),
+    }
+
+
+def test_a_link_out_of_the_corpus_is_listed_and_never_opened(round_two):
+    from citylinks.files import LINK_OUTSIDE
+
+    table = round_two["table"]
+    for name in (hostile.PASSWD_LINK, hostile.OUTSIDE_LINK):
+        row = table.loc[name]
+        assert (row.status, row.reason, row.title, row.text) == (
+            "quarantined",
+            LINK_OUTSIDE,
+            "",
+            "",
+        )
+        assert row.content_hash == "" and row.bytes == 0
+    opened = [os.path.realpath(p) for p in round_two["opened"]]
+    assert "/etc/passwd" not in opened
+    assert not [p for p in opened if p.startswith(str(round_two["outside"]))]
+    assert not table.text.str.contains("root:x:0|" + hostile.OUTSIDE_TITLE).any()
+
+
+def test_a_link_inside_the_corpus_is_read_and_shows_as_a_duplicate(round_two):
+    table = round_two["table"]
+    original, copy = table.loc[hostile.ORIGINAL], table.loc[hostile.INSIDE_LINK]
+    assert original.status == "ok" and copy.status == "duplicate"
+    assert copy.duplicate_of == original.article_id
+    assert copy.content_hash == original.content_hash
+
+
+def test_a_linked_folder_out_of_the_corpus_is_not_walked(round_two):
+    from citylinks.files import FOLDER_LINK_OUTSIDE
+
+    table = round_two["table"]
+    row = table.loc[hostile.FOLDER_LINK]
+    assert (row.status, row.reason) == ("quarantined", FOLDER_LINK_OUTSIDE)
+    assert not [f for f in table.file if f.startswith(hostile.FOLDER_LINK + "/")]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [(hostile.PIPE, "named pipe"), (hostile.SOCKET, "socket")]
+)
+def test_a_special_file_is_listed_with_its_reason(round_two, name, kind):
+    from citylinks.corpus import list_problems
+
+    row = round_two["table"].loc[name]
+    reason = f"special file (a {kind}), not a saved page: not read"
+    assert (row.status, row.reason) == ("quarantined", reason)
+    assert f"{name}: quarantined: {reason}" in list_problems(round_two["loaded"])
+    assert os.path.join(round_two["corpus"], name) not in round_two["opened"]
+
+
+def test_a_page_on_one_line_without_sentences_is_not_prose(round_two):
+    row = round_two["table"].loc[hostile.ONE_LINE]
+    assert row.status == "quarantined"
+    assert row.reason.startswith("not prose: one line of 4,800,000 characters"), row.reason
+    assert (row.title, row.standfirst) == ("", "")
+
+
+def test_a_long_title_is_cut_with_a_warning(round_two):
+    from citylinks.corpus import TITLE_MAX
+
+    row = round_two["table"].loc[hostile.LONG_TITLE]
+    assert row.status == "ok"
+    assert len(row.title) <= TITLE_MAX and row.title.endswith("…"), row.title
+    kept = row.title[:-1]
+    assert hostile.LONG_TITLE_LINE.startswith(kept)
+    assert hostile.LONG_TITLE_LINE[len(kept)] == " "  # cut between two words
+    assert f"title cut to {TITLE_MAX} of its 5,849 characters" in row.warnings
+
+
+def test_no_csv_field_is_longer_than_a_spreadsheet_cell(round_two, tmp_path):
+    import csv
+
+    from citylinks.corpus import save_corpus
+    from citylinks.tables import CSV_FIELD_MAX
+
+    save_corpus(round_two["loaded"], work_dir=tmp_path / "work", out_dir=tmp_path / "out")
+    for path in sorted((tmp_path / "out" / "data").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            longest = max(len(field) for row in csv.reader(handle) for field in row)
+        assert longest <= CSV_FIELD_MAX, path.name
+
+
+@pytest.mark.parametrize(
+    ("make", "note"),
+    [
+        (lambda c, o: os.symlink("/etc/passwd", c / "metadata.csv"), "link to a file outside"),
+        (lambda c, o: os.mkfifo(c / "metadata.csv"), "special file (a named pipe)"),
+    ],
+    ids=["link-out", "pipe"],
+)
+def test_metadata_csv_is_read_only_as_a_regular_file_inside_the_corpus(tmp_path, make, note):
+    corpus = copy_seeds(tmp_path / "corpus", count=1)
+    make(corpus, tmp_path)
+    loaded = load_articles(corpus, workers=1)
+    assert f"metadata.csv ignored: {note}" in " ".join(loaded.notes), loaded.notes
+    assert "metadata.csv" not in set(loaded.articles.file)
+
+
+def test_metadata_csv_linked_from_inside_the_corpus_is_read(tmp_path):
+    corpus = copy_seeds(tmp_path / "corpus", count=1)
+    (corpus / "notes").mkdir()
+    (corpus / "notes" / "meta.csv").write_text(f"file,title\n{SEEDS[0].name},Set by metadata\n")
+    os.symlink("notes/meta.csv", corpus / "metadata.csv")
+    row = load_articles(corpus, workers=1).articles.set_index("file").loc[SEEDS[0].name]
+    assert (row.title, row.overridden) == ("Set by metadata", "title")
+
+
+def test_a_corpus_folder_that_disappears_mid_run_stops_with_one_line(tmp_path, monkeypatch):
+    from citylinks import corpus as corpus_module
+    from citylinks.errors import FolderError
+
+    corpus = copy_seeds(tmp_path / "corpus", count=2)
+    listing = corpus_module.list_corpus_files
+
+    def list_then_lose(folder):
+        listed = listing(folder)
+        shutil.rmtree(corpus)  # an unmounted drive, a folder moved away
+        return listed
+
+    monkeypatch.setattr(corpus_module, "list_corpus_files", list_then_lose)
+    with pytest.raises(FolderError, match=f"corpus folder {corpus}: it disappeared"):
+        load_articles(corpus, workers=1)
+    with pytest.raises(FolderError, match=f"corpus folder {corpus}: it does not exist"):
+        load_articles(corpus, workers=1)
