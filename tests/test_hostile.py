@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -955,3 +956,183 @@ def test_a_corpus_folder_that_disappears_mid_run_stops_with_one_line(tmp_path, m
         load_articles(corpus, workers=1)
     with pytest.raises(FolderError, match=f"corpus folder {corpus}: it does not exist"):
         load_articles(corpus, workers=1)
+
+
+# --- round 2: the system fails the run (a full disk, a read-only folder, a corpus gone) -----
+
+
+def run_failing(previous_run, tmp_path, monkeypatch, capsys, *, stages=None) -> tuple[int, str]:
+    """Run the pipeline over a previous run's folders; return (exit status, stderr)."""
+    monkeypatch.setattr(pipeline, "NOTEBOOK_DIR", stage_folder(tmp_path / "nb", stages or {}))
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    out, work = previous_run["out"], previous_run["work"]
+    corpus = previous_run.get("corpus") or copy_seeds(tmp_path / "corpus", count=2)
+    status = pipeline.run(["--corpus", str(corpus), "--out", str(out), "--work", str(work)])
+    return status, capsys.readouterr().err
+
+
+def assert_one_line_and_nothing_lost(
+    status, err, previous_run, tmp_path, *texts, moved: bool = False
+) -> None:
+    """Exit 1, one line holding `texts`, and the previous reports and tables as they were
+    (`moved`: moved away and back, so the folder itself has a new modification time)."""
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert status == 1 and len(lines) == 1, err
+    assert lines[0].startswith("run_all.py: error: ") and "Traceback" not in err
+    for text in texts:
+        assert text in lines[0], lines[0]
+    assert "staging" not in lines[0]
+    assert f"the reports in {previous_run['out']} are left as they were" in lines[0]
+    after, before = snapshot(previous_run["out"]), dict(previous_run["out_before"])
+    if moved:
+        del after["."], before["."]
+    assert after == before
+    tables = {k: v for k, v in snapshot(previous_run["work"]).items() if k.endswith(".parquet")}
+    assert tables == {
+        k: v for k, v in previous_run["work_before"].items() if k.endswith(".parquet")
+    }
+    assert leftovers(tmp_path) == []
+
+
+def test_a_full_disk_while_writing_the_reports_stops_with_one_line(
+    previous_run, tmp_path, monkeypatch, capsys
+):
+    real_write = Path.write_text
+
+    def full_disk(self, *args, **kwargs):
+        if self.suffix == ".html":
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    status, err = run_failing(previous_run, tmp_path, monkeypatch, capsys)
+    out = previous_run["out"]
+    assert_one_line_and_nothing_lost(
+        status, err, previous_run, tmp_path, f"cannot write into {out}: no space left on the device"
+    )
+
+
+FULL_DISK_CELLS = {
+    # a stage table written through citylinks.tables: the folder is named by the stage
+    "tables": (
+        """
+        import errno
+        import pandas as pd
+        from pyarrow import csv
+        from citylinks.tables import export_csv
+        def full(*args, **kwargs):
+            raise OSError(errno.ENOSPC, "Error writing bytes to file")
+        csv.write_csv = full
+        """,
+        'export_csv(pd.DataFrame({"a": [1]}), out_dir, "full")',
+        "cannot write into {out}/data: no space left on the device",
+    ),
+    # any other write: the run names its output folders
+    "other": (
+        "import errno",
+        'raise OSError(errno.ENOSPC, "No space left on device")',
+        "cannot write into {out} (or {work}): no space left on the device",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(FULL_DISK_CELLS))
+def test_a_full_disk_in_a_stage_stops_with_one_line(
+    previous_run, tmp_path, monkeypatch, capsys, case
+):
+    setup, write, said = FULL_DISK_CELLS[case]
+    stage = make_notebook("Full disk", 'out_dir = "reports"  # where reports go', setup, write)
+    status, err = run_failing(
+        previous_run, tmp_path, monkeypatch, capsys, stages={"05-full.ipynb": stage}
+    )
+    said = said.format(out=previous_run["out"], work=previous_run["work"])
+    assert_one_line_and_nothing_lost(status, err, previous_run, tmp_path, said)
+
+
+def test_a_read_only_output_folder_stops_before_any_stage(
+    previous_run, tmp_path, monkeypatch, capsys
+):
+    # Tests may run as root, who may write anywhere: the check's answer is simulated.
+    out = previous_run["out"]
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != out and real_access(p, mode))
+    monkeypatch.setattr(pipeline, "execute_stage", lambda *a, **k: pytest.fail("a stage ran"))
+    status, err = run_failing(previous_run, tmp_path, monkeypatch, capsys)
+    assert_one_line_and_nothing_lost(
+        status, err, previous_run, tmp_path, f"cannot write into {out}: permission denied"
+    )
+
+
+def test_a_folder_failing_while_the_reports_are_swapped_puts_the_old_ones_back(
+    previous_run, tmp_path, monkeypatch, capsys
+):
+    real_rename = Path.rename
+    moved, moved_into_work = [], []
+
+    def read_only_work(self, target):
+        # The reports are moved in, then a move into the work folder fails (once: the old
+        # copies can be put back).
+        if Path(target).parent == previous_run["work"] and not moved_into_work:
+            moved_into_work.append(target)
+            raise OSError(errno.EROFS, "Read-only file system", str(target))
+        moved.append(target)
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", read_only_work)
+    status, err = run_failing(previous_run, tmp_path, monkeypatch, capsys)
+    assert any(Path(t).parent == previous_run["out"] for t in moved)  # some were swapped
+    work = previous_run["work"]
+    assert_one_line_and_nothing_lost(
+        status,
+        err,
+        previous_run,
+        tmp_path,
+        f"cannot write into {work}: the file system is read-only",
+        moved=True,
+    )
+
+
+def test_a_corpus_folder_that_disappears_stops_the_run_with_one_line(
+    previous_run, tmp_path, monkeypatch, capsys
+):
+    corpus = copy_seeds(tmp_path / "corpus", count=2)
+    real_stage = pipeline.execute_stage
+
+    def lose_corpus_then_run(*args, **kwargs):
+        shutil.rmtree(corpus)  # after the checks, before stage 1 reads it
+        return real_stage(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "execute_stage", lose_corpus_then_run)
+    status, err = run_failing({**previous_run, "corpus": corpus}, tmp_path, monkeypatch, capsys)
+    assert_one_line_and_nothing_lost(
+        status, err, previous_run, tmp_path, f"corpus folder {corpus}: it does not exist"
+    )
+
+
+# --- round 2: notebooks run from JupyterLab (working folder notebooks/) ---------------------
+
+
+def test_notebook_01_run_from_the_notebooks_folder_writes_nothing_there(tmp_path):
+    before = snapshot(NOTEBOOK_DIR)
+    corpus = copy_seeds(tmp_path / "corpus", count=2)
+    # Relative paths, as in the parameters cell: from the project root they lead to tmp_path
+    # (from notebooks/ they would lead one folder up from it).
+    relative = {
+        name: os.path.relpath(tmp_path / folder, pipeline.ROOT)
+        for name, folder in [
+            ("corpus_dir", corpus),
+            ("work_dir", "build"),
+            ("out_dir", "reports"),
+            ("cache_dir", "build/cache"),
+        ]
+    }
+    pipeline.execute_stage(
+        NOTEBOOK_DIR / STAGE_NOTEBOOK,
+        tmp_path / "executed.ipynb",
+        {**relative, "workers": 1},
+        timeout=600,
+    )
+    assert snapshot(NOTEBOOK_DIR) == before
+    assert (tmp_path / "build" / "articles.parquet").exists()
+    assert (tmp_path / "reports" / "data" / "articles.csv").exists()
+    assert list((tmp_path / "build" / "cache").glob("cleaned-pages-*.sqlite"))
