@@ -275,3 +275,19 @@ def test_counts_from_cached_hits_equal_counts_from_matching(tmp_path, seed_artic
         evidence = pd.read_parquet(hits.evidence)
         assert len(evidence) == hits.mentions == direct["count"].sum()
         assert evidence["sentence"].str.len().gt(0).all()
+
+
+def test_a_relative_cache_folder_starts_at_the_project_root(tmp_path, monkeypatch):
+    # As in a notebook run from notebooks/ (JupyterLab's working folder): not cwd-relative.
+    import os
+
+    from citylinks.paths import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    relative = os.path.relpath(tmp_path / "elsewhere" / "cache", ROOT)
+    cache = ResultCache(relative, "probe", config="x")
+    cache.put_many({"k": 1})
+    cache.close()
+    assert cache.path.parent == tmp_path / "elsewhere" / "cache"
+    assert cache.path.exists()

@@ -401,3 +401,60 @@ def test_keys_folded_a_line_at_a_time_equal_folding_the_whole_text(text, seed_fi
         assert page.story_key == hashlib.sha1(whole.encode("utf-8")).hexdigest()
         lines = [line for b in [page.standfirst, *page.paragraphs] for line in b.split("\n")]
         assert page.line_keys == frozenset(map(line_key, lines))
+
+
+# --- pages that are not prose, fields cut to a sensible length (issue 20) ---------------------
+
+SENTENCE = "Hanoi and Busan signed a memorandum on metro training on Monday. "
+
+
+@pytest.mark.parametrize(
+    ("text", "prose"),
+    [
+        ("QUJD" * 2000, False),  # an encoded file saved as .txt
+        ("word " * 2000, False),  # words, but no sentence ends
+        ('{"a": 1, "b": [2, 3]}, ' * 400, False),  # a data dump on one line
+        (SENTENCE * 200, True),  # an article that lost its line breaks: still sentences
+        ("QUJD" * 2000 + "\nA second line", True),  # line breaks: left to the cleaning
+        ("QUJD" * 100, True),  # short: left to the other rules
+    ],
+)
+def test_a_page_on_one_line_without_sentences_is_not_prose(text, prose):
+    problem = corpus_module.prose_problem(text)
+    assert (problem == "") is prose, problem
+    if not prose:
+        assert problem.startswith("not prose: one line of ")
+
+
+def test_long_titles_standfirsts_and_removed_lines_are_cut_with_a_warning():
+    from citylinks.corpus import AUDIT_LINE_MAX, STANDFIRST_MAX, TITLE_MAX, CleanedPage
+
+    page = CleanedPage(
+        title="Title " * 100,
+        standfirst="Standfirst " * 200,
+        paragraphs=["Body."],
+        removed=[("footer", "footer", "Related " * 1000), ("header", "navigation", "Home")],
+    )
+    packed = corpus_module._pack_page(page)
+    assert len(packed.kept.title) <= TITLE_MAX and packed.kept.title.endswith("Title…")
+    assert len(packed.kept.standfirst) <= STANDFIRST_MAX
+    assert packed.kept.warnings == [
+        "title cut to 300 of its 600 characters",
+        "standfirst cut to 1,500 of its 2,200 characters",
+    ]
+    lines = packed.removed[2]
+    assert len(lines[0]) <= AUDIT_LINE_MAX and lines[0].endswith("…") and lines[1] == "Home"
+    assert packed.text == page.text  # the text analysed keeps everything
+
+
+def test_fields_within_their_limits_are_left_alone():
+    from citylinks.corpus import CleanedPage
+
+    page = CleanedPage(title="A title", standfirst="A standfirst", removed=[("h", "nav", "x")])
+    packed = corpus_module._pack_page(page)
+    assert (packed.kept.title, packed.kept.standfirst, packed.kept.warnings) == (
+        "A title",
+        "A standfirst",
+        [],
+    )
+    assert packed.removed == (("h",), ("nav",), ("x",))

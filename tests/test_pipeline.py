@@ -259,3 +259,74 @@ def test_a_rerun_reuses_the_cache_and_reports_the_added_article(second_run):
     assert added in set(read_table(second_run, "sector_evidence")["article_id"])
     page = (second_run["base"] / "out" / "01-clean-corpus.html").read_text(encoding="utf-8")
     assert "All 5 rows" in page
+
+
+# --- which folder failed the run, in one line (issue 20) -------------------------------------
+
+FOLDERS = {
+    "/x/.reports.staging-9": "/x/reports",
+    "/x/.build.staging-9": "/x/build",
+    "/x/reports": "/x/reports",
+    "/x/build": "/x/build",
+    "/data/corpus": "/data/corpus",
+}
+
+
+def failure(kind: str, *args):
+    from citylinks.errors import FolderError
+    from citylinks.pipeline import RunFailed
+
+    if kind == "os":
+        return OSError(*args)
+    if kind == "folder":
+        return FolderError(*args)
+    ename, evalue = args
+    return RunFailed("cell 3 raised", ename=ename, evalue=evalue)
+
+
+@pytest.mark.parametrize(
+    ("exc", "line"),
+    [
+        (
+            ("os", 28, "No space left", "/x/.reports.staging-9/index.html"),
+            "cannot write into /x/reports: no space left on the device",
+        ),
+        (
+            ("os", 30, "Read-only file system", "/x/build/.build.old-9"),
+            "cannot write into /x/build: the file system is read-only",
+        ),
+        (("os", 28, "No space left"), "cannot write into DEFAULT: no space left on the device"),
+        (
+            ("os", 2, "No such file", "/data/corpus/a.txt"),
+            "corpus folder /data/corpus: it does not exist (any more)",
+        ),
+        (
+            ("folder", "cannot write into /x/.reports.staging-9/data: no space left"),
+            "cannot write into /x/reports/data: no space left",
+        ),
+        (
+            ("kernel", "FolderError", "corpus folder /data/corpus: it disappeared"),
+            "corpus folder /data/corpus: it disappeared",
+        ),
+        (
+            ("kernel", "OSError", "[Errno 28] Error writing bytes to file. Detail: [errno 28]"),
+            "cannot write into DEFAULT: no space left on the device",
+        ),
+        (
+            ("kernel", "PermissionError", "[Errno 13] Permission denied: '/x/build/cache/a'"),
+            "cannot write into /x/build: permission denied (the folder cannot be written or read)",
+        ),
+        # a bug, not a folder's failure: the usual report with its debugging copy
+        (("kernel", "FileNotFoundError", "[Errno 2] No such file: 'config/x.yaml'"), ""),
+        (("kernel", "KeyError", "'title'"), ""),
+        (("kernel", "OSError", "something without an errno"), ""),
+    ],
+)
+def test_a_failing_folder_is_named_in_one_line(exc, line):
+    from pathlib import Path
+
+    from citylinks.pipeline import folder_failure
+
+    folders = {Path(k): Path(v) for k, v in FOLDERS.items()}
+    said = folder_failure(failure(*exc), folders, default="DEFAULT", corpus=Path("/data/corpus"))
+    assert said == line

@@ -229,3 +229,81 @@ def test_mapped_values_equal_pandas_map_with_missing_ones_left_missing():
     assert got.index.equals(column.index)
     assert got.fillna("-").tolist() == want.fillna("-").tolist()
     assert got.isna().tolist() == [v not in mapping for v in column.fillna("?")]
+
+
+# --- no CSV field longer than a spreadsheet cell (issue 20) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [
+        ("short", 10, "short"),
+        ("exactly10!", 10, "exactly10!"),
+        ("one two three four", 12, "one two…"),  # at the last space before the limit
+        ("x" * 20, 8, "xxxxxxx…"),  # no space: at the limit
+        ("", 5, ""),
+    ],
+)
+def test_cut_text_keeps_short_text_and_cuts_long_text_at_a_word(text, limit, cut):
+    from citylinks.tables import cut_text
+
+    assert cut_text(text, limit) == cut
+    assert len(cut_text(text, limit)) <= limit
+
+
+LONG = "word " * 10_000  # 50,000 characters
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"title": ["short", LONG, None], "n": [1, 2, 3]}),
+        pd.DataFrame({"mixed": [LONG, 1, b"bytes"]}),  # Arrow refuses it: pandas writes it
+    ],
+    ids=["arrow", "pandas"],
+)
+def test_no_csv_field_is_longer_than_a_spreadsheet_cell(tmp_path, frame):
+    import csv
+
+    from citylinks.tables import CSV_FIELD_MAX, export_csv
+
+    path = export_csv(frame, tmp_path, "long")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    longest = max((field for row in rows for field in row), key=len)
+    assert CSV_FIELD_MAX - 100 < len(longest) <= CSV_FIELD_MAX
+    assert longest.endswith("word…")
+    assert len(rows) == len(frame) + 1  # every row kept
+    if frame.columns[0] == "title":
+        assert rows[1][0] == "short" and rows[3][0] == ""  # the others as they were
+
+
+def test_a_streamed_csv_cuts_long_fields_too(tmp_path):
+    import pyarrow as pa
+
+    from citylinks.tables import CSV_FIELD_MAX, csv_writer
+
+    schema = pa.schema([("sentence", pa.large_string())])
+    with csv_writer(tmp_path / "s.csv", schema) as writer:
+        writer.write_table(pa.table({"sentence": pa.array([LONG, "ok"], pa.large_string())}))
+    written = pd.read_csv(tmp_path / "s.csv")
+    assert written.sentence.str.len().max() <= CSV_FIELD_MAX
+    assert written.sentence.tolist()[1] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("number", "cause"),
+    [(28, "no space left on the device"), (30, "read-only"), (13, "permission denied")],
+)
+def test_a_write_the_system_refuses_names_the_folder(tmp_path, monkeypatch, number, cause):
+    from pyarrow import csv
+
+    from citylinks.errors import FolderError
+    from citylinks.tables import export_csv
+
+    def refuse(*args, **kwargs):
+        raise OSError(number, "refused")
+
+    monkeypatch.setattr(csv, "write_csv", refuse)
+    with pytest.raises(FolderError, match=f"cannot write into {tmp_path / 'data'}: .*{cause}"):
+        export_csv(pd.DataFrame({"a": [1]}), tmp_path, "t")
