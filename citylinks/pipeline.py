@@ -428,7 +428,8 @@ def _read_only(folder: Path) -> bool:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the whole pipeline; return the exit status (0 ok, 1 a stage failed, 2 bad usage)."""
+    """Run the whole pipeline; return the exit status (0 ok, 1 a stage or a folder failed, 2 bad
+    usage)."""
     skip_format_grammar()
     parser = build_parser()
     args = parser.parse_args(argv)
