@@ -453,13 +453,21 @@ def _suffix(path: str) -> str:
 
 
 def _read_page(
-    path: str | Path, *, max_bytes: int, data: bytes | None = None, digest: str = ""
+    path: str | Path,
+    *,
+    max_bytes: int,
+    data: bytes | None = None,
+    digest: str = "",
+    listed: tuple = (),
 ) -> tuple[str | None, dict]:
     """Read one file (or take its bytes, read already, and their SHA-256 if known); return
-    (page text or None, fields for its row)."""
+    (page text or None, fields for its row). `listed`: (inode, corpus folder) as listed."""
     problem = ""
     if data is None:
-        data, size, problem = read_corpus_file(os.fspath(path), max_bytes=max_bytes)
+        inode, root = listed or (0, "")
+        data, size, problem = read_corpus_file(
+            os.fspath(path), max_bytes=max_bytes, inode=inode, root=root
+        )
     else:
         size = len(data)
     row = {"bytes": size, "encoding": "", "reason": problem}
@@ -571,35 +579,40 @@ def _cut_fields(kept: _Kept) -> _Kept:
 
 
 def _read_and_clean(
-    _shared, path: str, max_bytes: int, data: bytes | None, digest: str = ""
+    _shared, path: str, max_bytes: int, data: bytes | None, digest: str = "", *listed
 ) -> tuple[dict, _PackedPage | None]:
-    """Read (unless `data` holds the bytes) and clean one file: the per-article work, a pure
-    function of the file."""
+    """Read (unless `data` holds the bytes; `listed`: the file's inode and corpus folder, as
+    `read_corpus_file` checks them) and clean one file: the per-article work, a pure function
+    of the file."""
     try:
-        text, fields = _read_page(path, max_bytes=max_bytes, data=data, digest=digest)
+        text, fields = _read_page(
+            path, max_bytes=max_bytes, data=data, digest=digest, listed=listed
+        )
     except OSError as exc:
         return {"reason": f"could not be read: {exc.strerror or exc}"}, None
     return fields, (_pack_page(clean_page(text)) if text is not None else None)
 
 
-def _clean_again(furniture: frozenset[int], path: str, max_bytes: int) -> _PackedPage | None:
+def _clean_again(
+    furniture: frozenset[int], path: str, max_bytes: int, *listed
+) -> _PackedPage | None:
     """Clean one file again, now that the corpus's page furniture is known."""
     try:
-        text, _fields = _read_page(path, max_bytes=max_bytes)
+        text, _fields = _read_page(path, max_bytes=max_bytes, listed=listed)
     except OSError:
         return None
     return _pack_page(clean_page(text, furniture=furniture)) if text is not None else None
 
 
-def _cleaning_job(path: str, max_bytes: int) -> tuple[str | None, tuple]:
+def _cleaning_job(path: str, max_bytes: int, inode: int, root: str) -> tuple[str | None, tuple]:
     """A file's cleaning job: its cache key (by content) and the arguments of `_read_and_clean`,
     with the bytes read for the key, so the file is read once."""
     try:
-        data, _size, _problem = read_corpus_file(path, max_bytes=max_bytes)
+        data, _size, _problem = read_corpus_file(path, max_bytes=max_bytes, inode=inode, root=root)
     except OSError:
         data = None  # read again by _read_page, which says why it cannot
     if data is None:
-        return None, (path, max_bytes, None)
+        return None, (path, max_bytes, None, "", inode, root)
     digest = hashlib.sha256(data).hexdigest()
     return content_key(digest, _suffix(path).lower()), (path, max_bytes, data, digest)
 
@@ -637,8 +650,9 @@ def load_articles(
     corpus_dir = resolve(corpus_dir)
     overrides, notes = read_metadata(corpus_dir)
     rows: list[dict] = []
-    todo: list[tuple[dict, str]] = []
-    for relative, path, problem in _list_corpus(corpus_dir):
+    todo: list[tuple[dict, str, int]] = []  # (row, file to open, its inode as listed)
+    root = os.path.realpath(corpus_dir)
+    for relative, path, problem, inode in _list_corpus(corpus_dir):
         if relative in SKIPPED_NAMES:
             continue
         article_id = make_article_id(relative)
@@ -665,7 +679,7 @@ def load_articles(
             )
             rows.append(row)
             continue
-        todo.append((row, path))
+        todo.append((row, path, inode))
     max_bytes = int(max_file_mb * 1e6)
     cache = ResultCache(cache_dir, "cleaned-pages", config=f"max_bytes {max_bytes}")
     keys: dict[str, str | None] = {}  # each file's cache key, for the second cleaning
@@ -673,7 +687,7 @@ def load_articles(
     # Each file is read, hashed, looked up and (unless found) cleaned in a worker.
     cleaned = map_files(
         _read_and_clean,
-        ((path, max_bytes) for _row, path in todo),
+        ((path, max_bytes, inode, root) for _row, path, inode in todo),
         key_of=_cleaning_job,
         cache=cache,
         workers=workers,
@@ -681,7 +695,7 @@ def load_articles(
     )
     # Rows for files that are not articles come first; every later row has a slot in the store.
     store = _PageStore(blank_rows=len(rows))
-    for (row, path), (fields, page) in zip(todo, cleaned, strict=True):
+    for (row, path, _inode), (fields, page) in zip(todo, cleaned, strict=True):
         if fields.get("content_hash"):  # read and hashed: the key its cleaning is stored under
             keys[path] = content_key(fields["content_hash"], _suffix(path).lower())
         row.update(fields)
@@ -693,12 +707,12 @@ def load_articles(
     # Furniture: lines that repeat across distinct stories (a story saved twice counts once).
     furniture = store.find_furniture(min_articles=max(2, furniture_min_articles))
     if furniture:
-        files = {row["article_id"]: (row["file"], path) for row, path in todo}
+        files = {row["article_id"]: (row["file"], path, inode) for row, path, inode in todo}
         again = store.pages_with(furniture)
         digest = content_key(*map(str, sorted(furniture)))
         jobs = (
-            (keys.get(path) and content_key(keys[path], digest), (path, max_bytes))
-            for path in (files[aid][1] for aid in again)
+            (keys.get(path) and content_key(keys[path], digest), (path, max_bytes, inode, root))
+            for _file, path, inode in (files[aid] for aid in again)
         )
         redone = map_articles(
             _clean_again, jobs, shared=furniture, cache=cache, workers=workers, total=len(again)

@@ -14,6 +14,7 @@ FOLDER_LINK_OUTSIDE = "link to a folder outside the corpus: not read"
 BROKEN_LINK = "link to a file that does not exist: not read"
 LOOP_LINK = "link to a folder that holds the link (a loop): not read"
 BECAME_LINK = "replaced by a link while the corpus was read: not read"
+MOVED_OUT = "outside the corpus when it was opened (a folder replaced by a link?): not read"
 SPECIAL_KINDS = {
     stat.S_IFIFO: "a named pipe",
     stat.S_IFSOCK: "a socket",
@@ -39,6 +40,7 @@ class Listed(NamedTuple):
     relative: str  # its path in the corpus folder, with "/" between folders
     path: str  # the file to open: itself, or the target of a link inside the folder ("": none)
     problem: str = ""  # why it is not read ("" when it is)
+    inode: int = 0  # the listed file's inode number: what is opened later must be it
 
 
 def special_file_reason(mode: int) -> str:
@@ -81,7 +83,7 @@ def list_corpus_files(corpus_dir: str | Path) -> list[Listed]:
                     (relative + "/", entry.path, (*chain, os.path.join(chain[-1], entry.name)))
                 )
             elif entry.is_file():
-                found.append(Listed(relative, entry.path))
+                found.append(Listed(relative, entry.path, "", entry.inode()))  # no extra call
             else:
                 mode = entry.stat(follow_symlinks=False).st_mode
                 found.append(Listed(relative, "", special_file_reason(mode)))
@@ -98,16 +100,16 @@ def _follow_link(path: str, relative: str, root: str, chain: tuple) -> tuple[Lis
         outside = FOLDER_LINK_OUTSIDE if os.path.isdir(target) else LINK_OUTSIDE
         return Listed(relative, "", outside), False
     try:
-        mode = os.stat(target, follow_symlinks=False).st_mode
+        info = os.stat(target, follow_symlinks=False)
     except OSError:
         return Listed(relative, "", BROKEN_LINK), False
-    if stat.S_ISDIR(mode):
+    if stat.S_ISDIR(info.st_mode):
         if any(walked == target or walked.startswith(os.path.join(target, "")) for walked in chain):
             return Listed(relative, "", LOOP_LINK), False
         return Listed(relative, target), True
-    if not stat.S_ISREG(mode):
-        return Listed(relative, "", special_file_reason(mode)), False
-    return Listed(relative, target), False
+    if not stat.S_ISREG(info.st_mode):
+        return Listed(relative, "", special_file_reason(info.st_mode)), False
+    return Listed(relative, target, "", info.st_ino), False
 
 
 def inspect_corpus_file(corpus_dir: str | Path, name: str) -> Listed | None:
@@ -124,18 +126,22 @@ def inspect_corpus_file(corpus_dir: str | Path, name: str) -> Listed | None:
         listed, walk = _follow_link(path, name, root, (root,))
         return listed._replace(path="", problem="link to a folder: not read") if walk else listed
     if stat.S_ISREG(mode):
-        return Listed(name, path)
+        return Listed(name, path)  # no inode: opened at once, by name, without following links
     if stat.S_ISDIR(mode):
         return Listed(name, "", "a folder, not a file: not read")
     return Listed(name, "", special_file_reason(mode))
 
 
-def read_corpus_file(path: str, *, max_bytes: int) -> tuple[bytes | None, int, str]:
+def read_corpus_file(
+    path: str, *, max_bytes: int, inode: int = 0, root: str = ""
+) -> tuple[bytes | None, int, str]:
     """Read a listed file as bytes, unless it is over `max_bytes` or no longer a regular file;
     return (bytes or None, size, why it was not read). Raises OSError when it cannot be opened.
 
     The file is opened without following a link and without waiting on a pipe, then checked,
-    so what the listing saw is what is read, whatever changed in the folder meanwhile."""
+    so what the listing saw is what is read, whatever changed in the folder meanwhile: with the
+    `inode` the listing gave, a file that is not that one (a folder on its path was swapped
+    for a link, say) is read only when it is inside the corpus folder `root`."""
     try:
         fd = os.open(path, OPEN_FLAGS)
     except OSError as exc:
@@ -146,6 +152,8 @@ def read_corpus_file(path: str, *, max_bytes: int) -> tuple[bytes | None, int, s
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None, 0, special_file_reason(info.st_mode)
+        if inode and info.st_ino != inode and not _opened_inside(fd, path, root):
+            return None, 0, MOVED_OUT
         if info.st_size > max_bytes:
             return None, info.st_size, ""
         parts = []
@@ -155,6 +163,16 @@ def read_corpus_file(path: str, *, max_bytes: int) -> tuple[bytes | None, int, s
         return data, len(data), ""
     finally:
         os.close(fd)
+
+
+def _opened_inside(fd: int, path: str, root: str) -> bool:
+    # Where the open file really is: the system says so for the descriptor where it can (Linux),
+    # else the path is resolved again. Called only when the file is not the one listed.
+    try:
+        where = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        where = os.path.realpath(path)
+    return bool(root) and where.startswith(os.path.join(root, ""))
 
 
 def _cause(exc: OSError) -> str:

@@ -31,11 +31,12 @@ def folders(tmp_path) -> tuple[Path, Path]:
 def test_the_listing_reads_regular_files_and_skips_hidden_ones(folders):
     root, _ = folders
     listed = list_corpus_files(root)
-    assert listed == [
-        Listed("a.txt", str(root / "a.txt")),
-        Listed("b/c/d.html", str(root / "b/c/d.html")),
-        Listed("b/z.txt", str(root / "b/z.txt")),
+    assert [item[:3] for item in listed] == [
+        ("a.txt", str(root / "a.txt"), ""),
+        ("b/c/d.html", str(root / "b/c/d.html"), ""),
+        ("b/z.txt", str(root / "b/z.txt"), ""),
     ]
+    assert [item.inode for item in listed] == [os.stat(item.path).st_ino for item in listed]
 
 
 # link name -> (target, relative to the corpus's parent folder; what the listing says)
@@ -72,7 +73,7 @@ def test_a_link_the_listing_does_not_read_is_listed_with_its_reason(linked, name
 def test_a_link_to_a_file_inside_the_corpus_is_read_from_its_target(linked, name):
     root, listed = linked
     target = os.path.realpath(root.parent / LINKS[name][0])
-    assert listed[name] == Listed(name, target, "")
+    assert listed[name] == Listed(name, target, "", os.stat(target).st_ino)
 
 
 def test_a_link_to_a_folder_inside_the_corpus_is_walked_and_a_loop_is_not(linked):
@@ -131,7 +132,7 @@ def test_a_corpus_folder_that_is_a_link_is_read_through_it(folders, tmp_path):
     os.symlink(root, tmp_path / "corpus-link")
     os.symlink(root / "a.txt", root / "same.txt")
     listed = {item.relative: item for item in list_corpus_files(tmp_path / "corpus-link")}
-    assert listed["same.txt"] == Listed("same.txt", os.path.realpath(root / "a.txt"))
+    assert listed["same.txt"][:3] == ("same.txt", os.path.realpath(root / "a.txt"), "")
     assert listed["a.txt"].path == str(tmp_path / "corpus-link" / "a.txt")
 
 
@@ -198,3 +199,24 @@ def test_read_corpus_file_reads_a_regular_file_and_refuses_what_changed(tmp_path
     assert data is None and "named pipe" in problem
     with pytest.raises(FileNotFoundError):
         read_corpus_file(str(tmp_path / "gone.txt"), max_bytes=1000)
+
+
+def test_a_file_is_read_only_if_it_is_the_one_listed_or_still_inside_the_corpus(tmp_path):
+    root, outside = tmp_path / "corpus", tmp_path / "elsewhere"
+    write(root, "b/page.txt")
+    write(outside, "b/page.txt")
+    listed = {item.relative: item for item in list_corpus_files(root)}["b/page.txt"]
+    real_root = os.path.realpath(root)
+
+    def read():
+        return read_corpus_file(listed.path, max_bytes=1000, inode=listed.inode, root=real_root)
+
+    assert read() == (b"page b/page.txt", 15, "")
+    # Saved again under a new inode, in place: still inside the corpus, so read.
+    (root / "b" / "new.txt").write_text("saved again")
+    os.replace(root / "b" / "new.txt", root / "b" / "page.txt")
+    assert read() == (b"saved again", 11, "")
+    # The folder on its path swapped for a link out of the corpus after the listing.
+    os.rename(root / "b", root / "old-b")
+    os.symlink(outside / "b", root / "b")
+    assert read() == (None, 0, files.MOVED_OUT)
