@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from contextlib import contextmanager
 
 import yaml
 
@@ -57,6 +58,16 @@ OS_CAUSES = {
 def describe_os_error(exc: OSError) -> str:
     """Return the cause of an operating-system error in a few plain words."""
     return OS_CAUSES.get(exc.errno) or (exc.strerror or str(exc) or type(exc).__name__)
+
+
+@contextmanager
+def writing_into(folder):
+    """Turn an operating-system error while writing into `folder` (no space left, read-only,
+    gone) into a FolderError naming it: one line for the person running, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise FolderError(f"cannot write into {folder}: {describe_os_error(exc)}") from exc
 
 
 def describe_yaml_error(err) -> str:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from citylinks.errors import OS_CAUSES, FolderError, UserError
+from citylinks.errors import OS_CAUSES, FolderError, UserError, writing_into
 from citylinks.params import PARAMS, check_window, describe_params, parse_param
 from citylinks.paths import DEFAULT_CORPUS, DEFAULT_OUT, DEFAULT_WORK, NOTEBOOK_DIR, ROOT, resolve
 
@@ -524,7 +524,8 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         }
         for draft, (href, _) in zip(drafts, reports, strict=True):
             page = fill_provenance(draft.result(), info)
-            (stage_out / href).write_text(page, encoding="utf-8")
+            with writing_into(stage_out):
+                (stage_out / href).write_text(page, encoding="utf-8")
         drafter.submit(_write_overview, stage_out, stage_work, info=info, reports=reports).result()
         swap = Swap()
         try:
@@ -627,7 +628,8 @@ def _write_overview(out: Path, work: Path, *, info: dict, reports: list[tuple[st
     # Run in the side process that drafts pages, so that run_all.py's own never loads pandas.
     from citylinks.overview import write_overview as write
 
-    write(out, work, info=info, reports=reports)
+    with writing_into(out):
+        write(out, work, info=info, reports=reports)
 
 
 def report_links(stages: list[Path]) -> list[tuple[str, str]]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from citylinks.errors import FolderError, MissingStageError, describe_os_error
+from citylinks.errors import MissingStageError, writing_into
 from citylinks.paths import data_dir, resolve
 
 # Which notebook makes which stage table, so a missing one names the notebook to run.
@@ -242,16 +241,6 @@ def write_side_by_side(*writes: Callable[[], object]) -> list:
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return [future.result() for future in [pool.submit(write) for write in writes]]
-
-
-@contextmanager
-def writing_into(folder: str | Path):
-    """Turn an operating-system error while writing into `folder` (no space left, read-only,
-    gone) into a FolderError naming it: one line for the person running, not a traceback."""
-    try:
-        yield
-    except OSError as exc:
-        raise FolderError(f"cannot write into {folder}: {describe_os_error(exc)}") from exc
 
 
 def write_stage_table(df: pd.DataFrame, work_dir: str | Path, name: str) -> Path:
