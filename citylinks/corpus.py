@@ -337,7 +337,12 @@ def read_metadata(corpus_dir: Path) -> tuple[dict[str, dict[str, str]], list[str
     problems: list[str] = []
     rows: dict[str, dict[str, str]] = {}
     try:
-        data, _size, problem = read_corpus_file(listed.path, max_bytes=METADATA_MAX_BYTES)
+        data, _size, problem = read_corpus_file(
+            listed.path,
+            max_bytes=METADATA_MAX_BYTES,
+            inode=listed.inode,
+            root=os.path.realpath(corpus_dir),
+        )
         if data is None:
             return {}, [f"metadata.csv ignored: {problem or 'over 100 MB'}"]
         raw, _, problem = decode_bytes(data)

@@ -116,7 +116,8 @@ def inspect_corpus_file(corpus_dir: str | Path, name: str) -> Listed | None:
     """Return a file at the top of the corpus folder as the listing would (None: no such file)."""
     path = os.path.join(corpus_dir, name)
     try:
-        mode = os.stat(path, follow_symlinks=False).st_mode
+        info = os.stat(path, follow_symlinks=False)
+        mode = info.st_mode
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
@@ -126,7 +127,7 @@ def inspect_corpus_file(corpus_dir: str | Path, name: str) -> Listed | None:
         listed, walk = _follow_link(path, name, root, (root,))
         return listed._replace(path="", problem="link to a folder: not read") if walk else listed
     if stat.S_ISREG(mode):
-        return Listed(name, path)  # no inode: opened at once, by name, without following links
+        return Listed(name, path, "", info.st_ino)
     if stat.S_ISDIR(mode):
         return Listed(name, "", "a folder, not a file: not read")
     return Listed(name, "", special_file_reason(mode))
