@@ -151,3 +151,84 @@ def line_chart(
     plt.close(fig)
     alt = f"{title}. Lines for {', '.join(map(str, table.columns))} over {len(x)} {xlabel.lower()}."
     return Chart(fig, name, caption, alt, table.reset_index())
+
+
+# --- Labels that never overlap -------------------------------------------------------------------
+# Where a label may go around its point, in order of preference: (dx, dy) in points, ha, va.
+_AROUND = [
+    ((6, 0), "left", "center"),
+    ((-6, 0), "right", "center"),
+    ((0, 6), "center", "bottom"),
+    ((0, -6), "center", "top"),
+    ((5, 5), "left", "bottom"),
+    ((5, -5), "left", "top"),
+    ((-5, 5), "right", "bottom"),
+    ((-5, -5), "right", "top"),
+    ((14, 0), "left", "center"),
+    ((-14, 0), "right", "center"),
+    ((0, 14), "center", "bottom"),
+    ((0, -14), "center", "top"),
+]
+
+
+def freeze_layout(fig) -> None:
+    """Lay the figure out now and keep it so: what is measured next stays where it is drawn."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+    for ax in fig.axes:
+        ax.apply_aspect()
+
+
+def place_labels(
+    ax,
+    points: list[tuple[float, float]],
+    texts: list[str],
+    *,
+    avoid=(),
+    gid: str = "label",
+    **style,
+) -> list:
+    """Label points in order of importance without overlap: each label takes the first place
+    around its point where it overlaps no label placed before and stays inside the axes, keeping
+    clear of the boxes in `avoid` (display units) where it can; a label with no such place is
+    left out. Returns the labels drawn. Lay the figure out first (`freeze_layout`)."""
+    from matplotlib.transforms import Bbox
+
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed: list[Bbox] = []
+    drawn = []
+    for (x, y), text in zip(points, texts, strict=True):
+        label = ax.annotate(
+            text, (x, y), xytext=(0, 0), textcoords="offset points", gid=gid, **style
+        )
+        label.set_in_layout(False)
+        fits = None
+        for strict in (True, False):
+            for (dx, dy), ha, va in _AROUND:
+                label.set_position((dx, dy))
+                label.set_ha(ha)
+                label.set_va(va)
+                box = label.get_window_extent(renderer).padded(1.5)
+                inside = (
+                    box.x0 >= frame.x0
+                    and box.x1 <= frame.x1
+                    and box.y0 >= frame.y0
+                    and box.y1 <= frame.y1
+                )
+                if not inside or any(box.overlaps(other) for other in placed):
+                    continue
+                if strict and any(box.overlaps(other) for other in avoid):
+                    continue
+                fits = box
+                break
+            if fits is not None:
+                break
+        if fits is None:
+            label.remove()
+            continue
+        placed.append(fits)
+        drawn.append(label)
+    return drawn
