@@ -9,8 +9,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on servers and in CI; notebooks embed the PNG anyway
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision
 # deficiencies.
@@ -54,16 +56,46 @@ def empty_chart(*, name: str, title: str, message: str) -> Chart:
 
 
 def bar_chart(
-    values: pd.Series, *, name: str, title: str, xlabel: str, ylabel: str, caption: str
+    values: pd.Series,
+    *,
+    name: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    caption: str,
+    groups: pd.Series | None = None,
 ) -> Chart:
-    """Horizontal bars, largest on top, with the value printed at each bar's end."""
+    """Horizontal bars, largest on top, with the value printed at each bar's end; with `groups`
+    (a label per item), bars are coloured by group and a legend names the groups."""
     if values.empty:
         return empty_chart(name=name, title=title, message="No data to chart.")
-    values = values.sort_values()
+    values = values.sort_values(kind="stable")
     height = max(2.0, 0.35 * len(values) + 1.2)
     fig, ax = plt.subplots(figsize=(8, height), layout="constrained")
-    bars = ax.barh([str(i) for i in values.index], values.to_numpy(), color=PALETTE[0])
+    if groups is None:
+        colours = [PALETTE[0]] * len(values)
+    else:
+        # Colours go to the groups in their order (a categorical's order, else the commonest
+        # first); the legend lists them from the top bar down.
+        if isinstance(groups.dtype, pd.CategoricalDtype):
+            order = list(groups.cat.categories)
+        else:
+            order = list(groups.value_counts(sort=True).index)
+        group = groups.reindex(values.index).astype(str)
+        colour_of = {g: PALETTE[[0, 1, 2, 3, 4, 7][i % 6]] for i, g in enumerate(order)}
+        names = list(dict.fromkeys(group.iloc[::-1]))
+        colours = [colour_of[g] for g in group]
+    bars = ax.barh([str(i) for i in values.index], values.to_numpy(), color=colours)
     ax.bar_label(bars, fmt="%g", padding=3, fontsize=9)
+    if groups is not None:
+        from matplotlib.patches import Patch
+
+        ax.legend(
+            handles=[Patch(color=colour_of[g], label=g) for g in names],
+            frameon=False,
+            fontsize=8,
+            loc="lower right",
+        )
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -85,8 +117,12 @@ def heatmap(
     colorbar_label: str,
     caption: str,
     fmt: str = "{:.1f}",
+    single: list[bool] | None = None,
 ) -> Chart:
-    """Rows × columns coloured by value, each cell annotated; empty cells stay blank."""
+    """Rows × columns coloured by value, each cell annotated; empty cells stay blank.
+
+    With `single` (one flag per column), the columns are periods: labelled so that they never
+    overlap, and those resting on a single article outlined."""
     if table.empty:
         return empty_chart(name=name, title=title, message="No data to chart.")
     width = min(16.0, max(6.0, 0.7 * len(table.columns) + 3.5))
@@ -96,12 +132,13 @@ def heatmap(
     fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
     values = table.to_numpy(dtype=float)
     image = ax.imshow(values, aspect="auto", cmap=SEQUENTIAL)
-    ax.set_xticks(
-        range(len(table.columns)),
-        [textwrap.shorten(str(c), 28, placeholder="…") for c in table.columns],
-        rotation=45,
-        ha="right",
-    )
+    if single is None:
+        ax.set_xticks(
+            range(len(table.columns)),
+            [textwrap.shorten(str(c), 28, placeholder="…") for c in table.columns],
+            rotation=45,
+            ha="right",
+        )
     ax.set_yticks(range(len(table.index)), [str(i) for i in table.index])
     vmax = float(pd.DataFrame(values).max().max() or 1)
     if len(table.index) * len(table.columns) <= 400:
@@ -114,6 +151,21 @@ def heatmap(
     ax.set_ylabel(ylabel)
     ax.spines[:].set_visible(False)
     fig.colorbar(image, ax=ax, label=colorbar_label, shrink=0.8)
+    if single is not None:
+        for column in np.flatnonzero(single):
+            ax.add_patch(
+                Rectangle(
+                    (column - 0.5, -0.5),
+                    1,
+                    len(table.index),
+                    fill=False,
+                    edgecolor=SINGLE,
+                    linewidth=1.6,
+                    clip_on=False,
+                    zorder=3,
+                )
+            )
+        fit_period_axes(fig, [ax], [str(c) for c in table.columns], single=single)
     plt.close(fig)
     alt = (
         f"{title}. Heatmap of {len(table.index)} {ylabel.lower()} by {len(table.columns)} "
@@ -150,6 +202,74 @@ def line_chart(
         ax.tick_params(axis="x", rotation=45)
     plt.close(fig)
     alt = f"{title}. Lines for {', '.join(map(str, table.columns))} over {len(x)} {xlabel.lower()}."
+    return Chart(fig, name, caption, alt, table.reset_index())
+
+
+def small_multiples(
+    table: pd.DataFrame,
+    articles: pd.Series,
+    *,
+    name: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    caption: str,
+) -> Chart:
+    """One small panel per column over the index (periods), on one shared scale, under a strip
+    of the articles behind each period: lines that never cross each other. Points and bars of
+    periods resting on a single article are marked (hollow points, coloured bars)."""
+    if table.empty:
+        return empty_chart(name=name, title=title, message="No data to chart.")
+    labels = [str(i) for i in table.index]
+    n = articles.reindex(table.index).fillna(0).to_numpy(dtype=float)
+    single = [bool(k == 1) for k in n]
+    count = len(table.columns)
+    cols = 1 if count == 1 else 2 if count <= 6 else 3
+    rows = -(-count // cols)
+    fig = plt.figure(figsize=(9, 1.5 + 1.75 * rows + 0.9), layout="constrained")
+    grid = fig.add_gridspec(rows + 1, cols, height_ratios=[0.55] + [1.0] * rows)
+    strip = fig.add_subplot(grid[0, :])
+    x = np.arange(len(labels))
+    strip.bar(x, n, color=[SINGLE if one else "#9a9a9a" for one in single], width=0.8)
+    strip.set_ylabel("Articles", fontsize=8)
+    strip.set_title("Articles behind each period (one article: coloured)", fontsize=9, loc="left")
+    strip.tick_params(labelbottom=False, labelsize=7)
+    strip.set_xlim(-0.6, len(labels) - 0.4)
+    panels = []
+    top = float(np.nanmax(table.to_numpy(dtype=float))) if table.notna().any().any() else 1.0
+    for i, column in enumerate(table.columns):
+        ax = fig.add_subplot(grid[1 + i // cols, i % cols], sharex=strip)
+        values = table[column].to_numpy(dtype=float)
+        colour = PALETTE[i % len(PALETTE)]
+        ax.plot(x, values, marker="o", markersize=4, color=colour, linewidth=1.6)
+        lone = np.array(single) & ~np.isnan(values)
+        ax.scatter(
+            x[lone],
+            values[lone],
+            s=28,
+            facecolor="white",
+            edgecolor=colour,
+            linewidth=1.4,
+            zorder=3,
+        )
+        ax.set_title(str(column), fontsize=9, loc="left")
+        ax.set_ylim(0, top * 1.1 or 1)
+        ax.grid(axis="y", alpha=0.3)
+        ax.tick_params(labelsize=7)
+        below = i + cols < count
+        ax.tick_params(labelbottom=not below)
+        if i % cols:
+            ax.tick_params(labelleft=False)
+        panels.append((ax, below))
+    fig.suptitle(title, fontweight="bold", fontsize=12)
+    fig.supxlabel(xlabel, fontsize=9)
+    fig.supylabel(ylabel, fontsize=9)
+    fit_period_axes(fig, [ax for ax, below in panels if not below], labels, single=single)
+    plt.close(fig)
+    alt = (
+        f"{title}. One panel per line, for {', '.join(map(str, table.columns))}, over "
+        f"{len(labels)} {xlabel.lower()}, under the number of articles in each."
+    )
     return Chart(fig, name, caption, alt, table.reset_index())
 
 
@@ -232,3 +352,82 @@ def place_labels(
         placed.append(fits)
         drawn.append(label)
     return drawn
+
+
+# --- Period axes that stay legible from 1 to hundreds of periods ---------------------------------
+# Steps between labelled periods: ones that keep labels on year starts for months and quarters.
+_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 36, 48, 60, 120)
+SINGLE = PALETTE[5]  # what marks a period resting on a single article
+
+
+def label_periods(ax, labels: list[str], *, single: list[bool] | None = None, fontsize=8) -> None:
+    """Label positions 0..n-1 of the x axis with period labels that never overlap: level when
+    they all fit, else upright, and then only every k-th (on year starts where it can) so that
+    neighbours keep clear of each other. Labels of single-article periods are coloured.
+    The axes must have its final size (lay the figure out first, e.g. `freeze_layout`)."""
+    renderer = ax.figure.canvas.get_renderer()
+    n = len(labels)
+    single = single if single is not None else [False] * n
+    ax.set_xticks(range(n), labels, fontsize=fontsize, rotation=0, ha="center")
+    if not n:
+        return
+    spacing = ax.get_window_extent(renderer).width / n
+    widths = [t.get_window_extent(renderer).width for t in ax.get_xticklabels()]
+    shown, rotation = list(labels), 0
+    if max(widths) + 4 > spacing and any(" (" in label for label in labels):
+        # "2024Q1 (n=3)" on two lines is narrower: tried before turning labels upright.
+        wrapped = [label.replace(" (", "\n(", 1) for label in labels]
+        ax.set_xticks(range(n), wrapped, fontsize=fontsize, rotation=0, ha="center")
+        if max(t.get_window_extent(renderer).width for t in ax.get_xticklabels()) + 4 <= spacing:
+            shown, widths = wrapped, [0.0]
+        ax.set_xticks(range(n), labels, fontsize=fontsize, rotation=0, ha="center")
+    if max(widths) + 4 > spacing:
+        rotation = 90
+        # Upright, a label is as thick as a line of text is tall.
+        thickness = max(t.get_window_extent(renderer).height for t in ax.get_xticklabels())
+        step = next((s for s in _STEPS if s * spacing >= thickness + 3), None)
+        step = step or int(np.ceil((thickness + 3) / spacing))
+        per_year = _per_year(labels[0])
+        starts = [i for i, label in enumerate(labels) if _starts_year(label)]
+        aligned = starts and (per_year % step == 0 or step % per_year == 0)
+        first = starts[0] % step if aligned else 0
+        shown = [label if (i - first) % step == 0 else "" for i, label in enumerate(labels)]
+    ax.set_xticks(range(n), shown, fontsize=fontsize, rotation=rotation, ha="center")
+    for tick, one in zip(ax.get_xticklabels(), single, strict=True):
+        if one:
+            tick.set_color(SINGLE)
+            tick.set_fontweight("bold")
+
+
+def fit_period_axes(fig, axes, labels: list[str], *, single: list[bool] | None = None) -> None:
+    """Label the period axis of each of `axes`, lay the figure out and keep that layout: the
+    labels are chosen for the axes' final width (a second pass when the first changed it)."""
+    engine = fig.get_layout_engine()
+    chosen = None
+    for _ in range(3):
+        for ax in axes:
+            label_periods(ax, labels, single=single)
+        now = [(t.get_text(), t.get_rotation()) for t in axes[0].get_xticklabels()]
+        if now == chosen or engine is None:
+            break
+        chosen = now
+        engine.execute(fig)
+    freeze_layout(fig)
+
+
+def _starts_year(label: str) -> bool:
+    head = label.split(" ", 1)[0]
+    return head.endswith("Q1") or head.endswith("-01")
+
+
+def _per_year(label: str) -> int:
+    head = label.split(" ", 1)[0]
+    return 4 if "Q" in head else 12 if "-" in head else 1
+
+
+def visible_label_boxes(ax, *, axis: str = "x") -> list:
+    """Return the display boxes of the axes' visible tick labels, after drawing the figure."""
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    ticks = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    return [t.get_window_extent(renderer) for t in ticks if t.get_visible() and t.get_text()]

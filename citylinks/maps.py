@@ -367,24 +367,49 @@ def plot_engagement_timeline(
     return Chart(fig, name, caption, alt, data.sort_values(["partner", "date"]))
 
 
+LEVEL_RANK = {"district": 0, "city": 1, "province": 2, "country": 3}
+
+
 def plot_partner_engagements(
     partner_mentions: pd.DataFrame, *, top: int = 12, level: str = "city", name: str = "partners"
 ) -> Chart:
-    """Bar chart of the articles in which each partner is the counterpart of an engagement."""
+    """Bar chart of the articles in which each partner is the counterpart of an engagement;
+    places coarser than the level (a country or province engaged as a whole, which no finer
+    place stands for) are coloured apart and named as such."""
     title = f"Hanoi's partners ({level} level): articles engaging each"
     counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
     if counterparts.empty:
         return empty_chart(name=name, title=title, message="No partner engagement found.")
     values = counterparts.groupby("partner")["article_id"].nunique().nlargest(top)
     n = partner_mentions["article_id"].nunique()
+    kinds = counterparts.groupby("partner")["kind"].first().reindex(values.index).fillna("")
+    rank = LEVEL_RANK.get(level, 1)
+    coarser = kinds.map(lambda k: LEVEL_RANK.get(k, -1) > rank)
+    plural = {"country": "countries", "province": "provinces", "city": "cities"}
+    groups = kinds.map(lambda k: f"{k}: named as such, no {level} stands for it")
+    groups[~coarser] = level
+    groups[kinds == "organisation"] = "organisation"
+    caption = (
+        f"Articles in which each partner, rolled up to {level} level, is the other side of a "
+        f"meeting, visit or agreement; top {len(values)} of the {n} articles naming a partner."
+    )
+    if coarser.any():
+        wholes = " and ".join(plural.get(k, k) for k in sorted(set(kinds[coarser])))
+        caption += (
+            f" Coloured apart: {wholes} named as the counterpart themselves, which no "
+            f"{level} stands for; such a bar counts the articles engaging the {wholes} as a "
+            f"whole, not those of their {plural.get(level, level)}, which have bars of their own."
+        )
     return bar_chart(
         values,
         name=name,
         title=title,
         xlabel="Articles (partner is the counterpart)",
         ylabel=level.capitalize(),
-        caption=f"Articles in which each partner, rolled up to {level} level, is the other side "
-        f"of a meeting, visit or agreement; top {len(values)} of the {n} articles naming a partner.",
+        caption=caption,
+        groups=groups.astype(pd.CategoricalDtype(list(dict.fromkeys([level, *groups]))))
+        if coarser.any()
+        else None,
     )
 
 
