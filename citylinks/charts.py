@@ -316,7 +316,7 @@ def place_labels(
     left out. Returns the labels drawn. Lay the figure out first (`freeze_layout`)."""
     from matplotlib.transforms import Bbox
 
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = agg_canvas(ax.figure).get_renderer()
     frame = ax.get_window_extent(renderer)
     placed: list[Bbox] = []
     drawn = []
@@ -355,8 +355,12 @@ def place_labels(
 
 
 # --- Period axes that stay legible from 1 to hundreds of periods ---------------------------------
-# Steps between labelled periods: ones that keep labels on year starts for months and quarters.
-_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 36, 48, 60, 120)
+# Steps between labelled periods, by periods in a year: ones that keep labels on year starts.
+_STEPS = {
+    12: (1, 2, 3, 4, 6, 12, 24, 36, 60, 120),
+    4: (1, 2, 4, 8, 12, 20, 40),
+    1: (1, 2, 5, 10, 20, 50, 100),
+}
 SINGLE = PALETTE[5]  # what marks a period resting on a single article
 
 
@@ -365,7 +369,7 @@ def label_periods(ax, labels: list[str], *, single: list[bool] | None = None, fo
     they all fit, else upright, and then only every k-th (on year starts where it can) so that
     neighbours keep clear of each other. Labels of single-article periods are coloured.
     The axes must have its final size (lay the figure out first, e.g. `freeze_layout`)."""
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = agg_canvas(ax.figure).get_renderer()
     n = len(labels)
     single = single if single is not None else [False] * n
     ax.set_xticks(range(n), labels, fontsize=fontsize, rotation=0, ha="center")
@@ -385,9 +389,9 @@ def label_periods(ax, labels: list[str], *, single: list[bool] | None = None, fo
         rotation = 90
         # Upright, a label is as thick as a line of text is tall.
         thickness = max(t.get_window_extent(renderer).height for t in ax.get_xticklabels())
-        step = next((s for s in _STEPS if s * spacing >= thickness + 3), None)
-        step = step or int(np.ceil((thickness + 3) / spacing))
         per_year = _per_year(labels[0])
+        step = next((s for s in _STEPS[per_year] if s * spacing >= thickness + 3), None)
+        step = step or int(np.ceil((thickness + 3) / spacing))
         starts = [i for i, label in enumerate(labels) if _starts_year(label)]
         aligned = starts and (per_year % step == 0 or step % per_year == 0)
         first = starts[0] % step if aligned else 0
@@ -425,9 +429,19 @@ def _per_year(label: str) -> int:
     return 4 if "Q" in head else 12 if "-" in head else 1
 
 
+def agg_canvas(fig):
+    """Return the figure's canvas, drawing with Agg (a closed figure's plain canvas cannot)."""
+    if not hasattr(fig.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    return fig.canvas
+
+
 def visible_label_boxes(ax, *, axis: str = "x") -> list:
     """Return the display boxes of the axes' visible tick labels, after drawing the figure."""
-    ax.figure.canvas.draw()
-    renderer = ax.figure.canvas.get_renderer()
+    canvas = agg_canvas(ax.figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
     ticks = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
     return [t.get_window_extent(renderer) for t in ticks if t.get_visible() and t.get_text()]
