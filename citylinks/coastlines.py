@@ -104,9 +104,9 @@ def draw_land(
     water: str = "#dcebf5",
     coast: str = "#8f8a80",
     border: str = "#b3aa9b",
-) -> dict[str, int]:
+) -> dict[str, object]:
     """Fill the axes with water, draw the land and lakes inside the box and the country borders;
-    return how many polygons and border lines were drawn."""
+    return how many polygons and border lines were drawn, and at what resolution."""
     from matplotlib.collections import LineCollection, PolyCollection
 
     span = max(east - west, north - south)

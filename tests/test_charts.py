@@ -152,7 +152,10 @@ def test_bars_coloured_by_group_in_the_given_order_with_a_legend():
         values, name="b", title="T", xlabel="x", ylabel="y", caption="c", groups=groups
     )
     ax = chart.figure.axes[0]
-    colour = {t.get_text(): p.get_facecolor() for t, p in zip(ax.get_yticklabels(), ax.patches)}
+    colour = {
+        t.get_text(): p.get_facecolor()
+        for t, p in zip(ax.get_yticklabels(), ax.patches, strict=True)
+    }
     assert colour["Seoul"] == colour["Paris"] != colour["Japan"]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["country", "city"]
 
