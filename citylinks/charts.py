@@ -241,7 +241,9 @@ def small_multiples(
         ax = fig.add_subplot(grid[1 + i // cols, i % cols], sharex=strip)
         values = table[column].to_numpy(dtype=float)
         colour = PALETTE[i % len(PALETTE)]
-        ax.plot(x, values, marker="o", markersize=4, color=colour, linewidth=1.6)
+        # Beads on every point only while there are few: at scale the line says it.
+        marker = "o" if len(labels) <= 40 else None
+        ax.plot(x, values, marker=marker, markersize=4, color=colour, linewidth=1.6)
         lone = np.array(single) & ~np.isnan(values)
         ax.scatter(
             x[lone],
@@ -307,18 +309,18 @@ def place_labels(
     texts: list[str],
     *,
     avoid=(),
+    taken: list | None = None,
     gid: str = "label",
     **style,
 ) -> list:
     """Label points in order of importance without overlap: each label takes the first place
     around its point where it overlaps no label placed before and stays inside the axes, keeping
     clear of the boxes in `avoid` (display units) where it can; a label with no such place is
-    left out. Returns the labels drawn. Lay the figure out first (`freeze_layout`)."""
-    from matplotlib.transforms import Bbox
-
+    left out. `taken` holds the boxes of labels placed before, and gets these ones' boxes.
+    Returns the labels drawn. Lay the figure out first (`freeze_layout`)."""
     renderer = agg_canvas(ax.figure).get_renderer()
     frame = ax.get_window_extent(renderer)
-    placed: list[Bbox] = []
+    placed = taken if taken is not None else []
     drawn = []
     for (x, y), text in zip(points, texts, strict=True):
         label = ax.annotate(
@@ -390,8 +392,9 @@ def label_periods(ax, labels: list[str], *, single: list[bool] | None = None, fo
         # Upright, a label is as thick as a line of text is tall.
         thickness = max(t.get_window_extent(renderer).height for t in ax.get_xticklabels())
         per_year = _per_year(labels[0])
-        step = next((s for s in _STEPS[per_year] if s * spacing >= thickness + 3), None)
-        step = step or int(np.ceil((thickness + 3) / spacing))
+        room = 1.6 * thickness + 2  # a label, and most of one again between neighbours
+        step = next((s for s in _STEPS[per_year] if s * spacing >= room), None)
+        step = step or int(np.ceil(room / spacing))
         starts = [i for i, label in enumerate(labels) if _starts_year(label)]
         aligned = starts and (per_year % step == 0 or step % per_year == 0)
         first = starts[0] % step if aligned else 0

@@ -100,23 +100,37 @@ def plot_partner_map(
         great_circle(home_x, home_lat, x, lat)
         for x, lat in zip(engaged["x"], engaged["lat"], strict=True)
     ]
-    reach = np.vstack([np.column_stack([lons, np.append(placed["lat"], home_lat)]), *arcs])
-    west, east, south, north = fit_extent(reach[:, 0], reach[:, 1])
+    lats = np.append(placed["lat"].to_numpy(float), home_lat)
+    # The map spans the places; a line bowing towards a pole may stretch it north or south
+    # (some way), one that runs off an edge comes back in at the other (drawn a turn away too).
+    bows = np.concatenate([arc[:, 1] for arc in arcs]) if arcs else lats
+    bows = np.clip(bows, lats.min() - 12, lats.max() + 12)
+    west, east, south, north = fit_extent(lons, np.append(lats, [bows.min(), bows.max()]))
+    top = max(1, int(placed["engagements"].max()))
+    links = [
+        (arc + (turn, 0.0), 0.8 + 4.2 * count / top)
+        for arc, count in zip(arcs, engaged["engagements"], strict=True)
+        for turn in (-360.0, 0.0, 360.0)
+        if arc[:, 0].min() + turn < east and arc[:, 0].max() + turn > west
+    ]
     stretch = 1 / np.cos(np.radians((north + south) / 2))  # a degree north on the page
     # The map gets a fixed box in inches, margins for the degrees, title and legend around it:
     # nothing moves once drawn, so labels can be placed by measuring them.
     width = 8.6
     height = width * (north - south) * stretch / (east - west)
-    left, bottom, top, right = 0.6, 0.35, 0.4, 1.9
-    fig = plt.figure(figsize=(left + width + right, bottom + height + top))
+    left, bottom, above, right = 0.6, 0.35, 0.4, 1.9
+    fig = plt.figure(figsize=(left + width + right, bottom + height + above))
     size = fig.get_size_inches()
     ax = fig.add_axes((left / size[0], bottom / size[1], width / size[0], height / size[1]))
     drawn = draw_land(ax, west=west, east=east, south=south, north=north)
-    top = max(1, int(placed["engagements"].max()))
-    widths = 0.8 + 4.2 * engaged["engagements"].to_numpy(float) / top
     ax.add_collection(
         LineCollection(
-            arcs, linewidths=widths, color=PALETTE[0], alpha=0.55, zorder=1, gid="links"
+            [arc for arc, _ in links],
+            linewidths=[line_width for _, line_width in links],
+            color=PALETTE[0],
+            alpha=0.55,
+            zorder=1,
+            gid="links",
         ),
         autolim=False,
     )
@@ -200,11 +214,13 @@ def plot_partner_map(
         Bbox([[cx - r, cy - r], [cx + r, cy + r]])
         for (cx, cy), r in zip(centres, radii, strict=True)
     ]
+    taken: list = []  # home's label first: the places' labels keep clear of it
     place_labels(
         ax,
         [(home_x, home_lat)],
         [home_name],
         avoid=dots,
+        taken=taken,
         gid="home-label",
         fontsize=9,
         fontweight="bold",
@@ -216,6 +232,7 @@ def plot_partner_map(
         list(zip(chosen["x"], chosen["lat"], strict=True)),
         chosen["partner"].tolist(),
         avoid=dots,
+        taken=taken,
         gid="partner-label",
         fontsize=8,
         zorder=5,
