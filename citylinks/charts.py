@@ -366,60 +366,83 @@ _STEPS = {
 SINGLE = PALETTE[5]  # what marks a period resting on a single article
 
 
-def label_periods(ax, labels: list[str], *, single: list[bool] | None = None, fontsize=8) -> None:
+def label_periods(
+    ax, labels: list[str], *, single: list[bool] | None = None, fontsize=8
+) -> tuple[int, int]:
     """Label positions 0..n-1 of the x axis with period labels that never overlap: level when
-    they all fit, else upright, and then only every k-th (on year starts where it can) so that
-    neighbours keep clear of each other. Labels of single-article periods are coloured.
-    The axes must have its final size (lay the figure out first, e.g. `freeze_layout`)."""
-    renderer = agg_canvas(ax.figure).get_renderer()
+    they all fit (on two lines if that helps), else upright, and then only every k-th (on year
+    starts where it can) so that neighbours keep clear of each other. Labels of single-article
+    periods are coloured. Returns (rotation, step). Measured for the axes' current width: lay
+    the figure out first, or use `fit_period_axes`."""
     n = len(labels)
     single = single if single is not None else [False] * n
-    ax.set_xticks(range(n), labels, fontsize=fontsize, rotation=0, ha="center")
     if not n:
-        return
+        ax.set_xticks([])
+        return 0, 1
+    renderer = agg_canvas(ax.figure).get_renderer()
     spacing = ax.get_window_extent(renderer).width / n
-    widths = [t.get_window_extent(renderer).width for t in ax.get_xticklabels()]
-    shown, rotation = list(labels), 0
-    if max(widths) + 4 > spacing and any(" (" in label for label in labels):
+    # Period labels share one pattern: the longest few stand for all (ticks are costly).
+    longest = sorted(set(labels), key=len, reverse=True)[:3]
+    width, height = _text_size(ax, longest, fontsize, renderer)
+    shown, rotation, step = list(labels), 0, 1
+    if width + 4 > spacing and any(" (" in label for label in labels):
         # "2024Q1 (n=3)" on two lines is narrower: tried before turning labels upright.
         wrapped = [label.replace(" (", "\n(", 1) for label in labels]
-        ax.set_xticks(range(n), wrapped, fontsize=fontsize, rotation=0, ha="center")
-        if max(t.get_window_extent(renderer).width for t in ax.get_xticklabels()) + 4 <= spacing:
-            shown, widths = wrapped, [0.0]
-        ax.set_xticks(range(n), labels, fontsize=fontsize, rotation=0, ha="center")
-    if max(widths) + 4 > spacing:
+        if (
+            _text_size(
+                ax, [w for w in wrapped if w.count("\n")][:3] or wrapped[:1], fontsize, renderer
+            )[0]
+            + 4
+            <= spacing
+        ):
+            shown, width = wrapped, 0.0
+    if width + 4 > spacing:
         rotation = 90
-        # Upright, a label is as thick as a line of text is tall.
-        thickness = max(t.get_window_extent(renderer).height for t in ax.get_xticklabels())
         per_year = _per_year(labels[0])
-        room = 1.6 * thickness + 2  # a label, and most of one again between neighbours
+        room = 1.6 * height + 2  # upright, a label is as thick as a line is tall; and a gap
         step = next((s for s in _STEPS[per_year] if s * spacing >= room), None)
         step = step or int(np.ceil(room / spacing))
         starts = [i for i, label in enumerate(labels) if _starts_year(label)]
         aligned = starts and (per_year % step == 0 or step % per_year == 0)
         first = starts[0] % step if aligned else 0
-        shown = [label if (i - first) % step == 0 else "" for i, label in enumerate(labels)]
-    ax.set_xticks(range(n), shown, fontsize=fontsize, rotation=rotation, ha="center")
-    for tick, one in zip(ax.get_xticklabels(), single, strict=True):
-        if one:
+        keep = range(first, n, step)
+    else:
+        keep = range(n)
+    ax.set_xticks(
+        list(keep), [shown[i] for i in keep], fontsize=fontsize, rotation=rotation, ha="center"
+    )
+    for i, tick in zip(keep, ax.get_xticklabels(), strict=True):
+        if single[i]:
             tick.set_color(SINGLE)
             tick.set_fontweight("bold")
+    return rotation, step
+
+
+def _text_size(ax, texts: list[str], fontsize, renderer) -> tuple[float, float]:
+    """Widest and tallest of these texts, level, in display units."""
+    probe = ax.figure.text(0, 0, "", fontsize=fontsize)
+    sizes = []
+    for text in texts:
+        probe.set_text(text)
+        box = probe.get_window_extent(renderer)
+        sizes.append((box.width, box.height))
+    probe.remove()
+    return max(w for w, _ in sizes), max(h for _, h in sizes)
 
 
 def fit_period_axes(fig, axes, labels: list[str], *, single: list[bool] | None = None) -> None:
     """Label the period axis of each of `axes`, lay the figure out and keep that layout: the
-    labels are chosen for the axes' final width (a second pass when the first changed it)."""
+    labels are chosen for the axes' final width (laid out again only when that changed them)."""
     engine = fig.get_layout_engine()
-    chosen = None
-    for _ in range(3):
+    chosen = [label_periods(ax, labels, single=single) for ax in axes]
+    if engine is None:
+        return
+    engine.execute(fig)
+    if [label_periods(ax, labels, single=single) for ax in axes] != chosen:
+        engine.execute(fig)
         for ax in axes:
             label_periods(ax, labels, single=single)
-        now = [(t.get_text(), t.get_rotation()) for t in axes[0].get_xticklabels()]
-        if now == chosen or engine is None:
-            break
-        chosen = now
-        engine.execute(fig)
-    freeze_layout(fig)
+    fig.set_layout_engine("none")
 
 
 def _starts_year(label: str) -> bool:
