@@ -368,17 +368,17 @@ SINGLE = PALETTE[5]  # what marks a period resting on a single article
 
 def label_periods(
     ax, labels: list[str], *, single: list[bool] | None = None, fontsize=8
-) -> tuple[int, int]:
+) -> tuple[int, int, bool]:
     """Label positions 0..n-1 of the x axis with period labels that never overlap: level when
     they all fit (on two lines if that helps), else upright, and then only every k-th (on year
     starts where it can) so that neighbours keep clear of each other. Labels of single-article
-    periods are coloured. Returns (rotation, step). Measured for the axes' current width: lay
+    periods are coloured. Returns (rotation, step, wrapped). Measured for the axes' current width: lay
     the figure out first, or use `fit_period_axes`."""
     n = len(labels)
     single = single if single is not None else [False] * n
     if not n:
         ax.set_xticks([])
-        return 0, 1
+        return 0, 1, False
     renderer = agg_canvas(ax.figure).get_renderer()
     spacing = ax.get_window_extent(renderer).width / n
     # Period labels share one pattern: the longest few stand for all (ticks are costly).
@@ -415,7 +415,7 @@ def label_periods(
         if single[i]:
             tick.set_color(SINGLE)
             tick.set_fontweight("bold")
-    return rotation, step
+    return rotation, step, shown[0] != labels[0]
 
 
 def _text_size(ax, texts: list[str], fontsize, renderer) -> tuple[float, float]:
