@@ -276,20 +276,17 @@ def small_multiples(
 
 
 # --- Labels that never overlap -------------------------------------------------------------------
-# Where a label may go around its point, in order of preference: (dx, dy) in points, ha, va.
+# Where a label may go around its point, in order of preference: a direction, ha, va; tried
+# just clear of the marker, then a little further out.
 _AROUND = [
-    ((6, 0), "left", "center"),
-    ((-6, 0), "right", "center"),
-    ((0, 6), "center", "bottom"),
-    ((0, -6), "center", "top"),
-    ((5, 5), "left", "bottom"),
-    ((5, -5), "left", "top"),
-    ((-5, 5), "right", "bottom"),
-    ((-5, -5), "right", "top"),
-    ((14, 0), "left", "center"),
-    ((-14, 0), "right", "center"),
-    ((0, 14), "center", "bottom"),
-    ((0, -14), "center", "top"),
+    ((1, 0), "left", "center"),
+    ((-1, 0), "right", "center"),
+    ((0, 1), "center", "bottom"),
+    ((0, -1), "center", "top"),
+    ((0.75, 0.75), "left", "bottom"),
+    ((0.75, -0.75), "left", "top"),
+    ((-0.75, 0.75), "right", "bottom"),
+    ((-0.75, -0.75), "right", "top"),
 ]
 
 
@@ -310,26 +307,34 @@ def place_labels(
     *,
     avoid=(),
     taken: list | None = None,
+    clear: list[float] | None = None,
     gid: str = "label",
     **style,
 ) -> list:
     """Label points in order of importance without overlap: each label takes the first place
     around its point where it overlaps no label placed before and stays inside the axes, keeping
     clear of the boxes in `avoid` (display units) where it can; a label with no such place is
-    left out. `taken` holds the boxes of labels placed before, and gets these ones' boxes.
+    left out. `taken` holds the boxes of labels placed before, and gets these ones' boxes;
+    `clear` is each point's marker radius in points (a label starts beyond it).
     Returns the labels drawn. Lay the figure out first (`freeze_layout`)."""
     renderer = agg_canvas(ax.figure).get_renderer()
     frame = ax.get_window_extent(renderer)
     placed = taken if taken is not None else []
     drawn = []
-    for (x, y), text in zip(points, texts, strict=True):
+    clear = clear if clear is not None else [3.0] * len(points)
+    for (x, y), text, radius in zip(points, texts, clear, strict=True):
+        spots = [
+            ((dx * (radius + gap), dy * (radius + gap)), ha, va)
+            for gap in (3, 10)
+            for (dx, dy), ha, va in _AROUND
+        ]
         label = ax.annotate(
             text, (x, y), xytext=(0, 0), textcoords="offset points", gid=gid, **style
         )
         label.set_in_layout(False)
         fits = None
         for strict in (True, False):
-            for (dx, dy), ha, va in _AROUND:
+            for (dx, dy), ha, va in spots:
                 label.set_position((dx, dy))
                 label.set_ha(ha)
                 label.set_va(va)

@@ -214,13 +214,17 @@ def plot_partner_map(
         Bbox([[cx - r, cy - r], [cx + r, cy + r]])
         for (cx, cy), r in zip(centres, radii, strict=True)
     ]
-    taken: list = []  # home's label first: the places' labels keep clear of it
+    # Home's star and label first: the places' labels never cover them.
+    star = np.sqrt(320) / 2
+    (hx, hy), r = ax.transData.transform((home_x, home_lat)), star * fig.dpi / 72
+    taken: list = [Bbox([[hx - r, hy - r], [hx + r, hy + r]])]
     place_labels(
         ax,
         [(home_x, home_lat)],
         [home_name],
         avoid=dots,
         taken=taken,
+        clear=[star],
         gid="home-label",
         fontsize=9,
         fontweight="bold",
@@ -233,6 +237,7 @@ def plot_partner_map(
         chosen["partner"].tolist(),
         avoid=dots,
         taken=taken,
+        clear=list(np.sqrt(sizes[: len(chosen)]) / 2),
         gid="partner-label",
         fontsize=8,
         zorder=5,
