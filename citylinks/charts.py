@@ -290,16 +290,6 @@ _AROUND = [
 ]
 
 
-def freeze_layout(fig) -> None:
-    """Lay the figure out now and keep it so: what is measured next stays where it is drawn."""
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-        fig.set_layout_engine("none")
-    for ax in fig.axes:
-        ax.apply_aspect()
-
-
 def place_labels(
     ax,
     points: list[tuple[float, float]],
@@ -316,7 +306,7 @@ def place_labels(
     clear of the boxes in `avoid` (display units) where it can; a label with no such place is
     left out. `taken` holds the boxes of labels placed before, and gets these ones' boxes;
     `clear` is each point's marker radius in points (a label starts beyond it).
-    Returns the labels drawn. Lay the figure out first (`freeze_layout`)."""
+    Returns the labels drawn. The axes must have its final place on the figure."""
     renderer = agg_canvas(ax.figure).get_renderer()
     frame = ax.get_window_extent(renderer)
     placed = taken if taken is not None else []
