@@ -94,7 +94,7 @@ def bar_chart(
             handles=[Patch(color=colour_of[g], label=g) for g in names],
             frameon=False,
             fontsize=8,
-            loc="lower right",
+            loc="best",
         )
     ax.set_title(title)
     ax.set_xlabel(xlabel)
