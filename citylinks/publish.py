@@ -92,12 +92,39 @@ def provenance_html(info: dict) -> str:
     return f'<footer class="cl-provenance">{PROVENANCE_HEADING}<dl>{items}</dl></footer>'
 
 
+def group_code_runs(cells) -> list[list[int]]:
+    """Return the positions of each run of consecutive code cells (a markdown cell ends a run)."""
+    runs: list[list[int]] = []
+    previous = None
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "code":
+            if previous == "code":
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        previous = cell.cell_type
+    return runs
+
+
+def join_code_runs(nb) -> None:
+    """Give each run of code cells one fold: its first cell shows the code of the whole run, the
+    others only their outputs (a reader opens one "Show code" per section, not five in a row)."""
+    for run in group_code_runs(nb.cells):
+        first = nb.cells[run[0]]
+        first.metadata["citylinks_cells"] = len(run)
+        first.source = "\n\n".join(nb.cells[i].source.strip("\n") for i in run)
+        for i in run[1:]:
+            nb.cells[i].metadata["citylinks_joined"] = True
+
+
 def draft_page(executed: Path, *, reports: list[tuple[str, str]], fold_code: bool = True) -> str:
     """Render an executed notebook to one HTML page, with a slot for the run's provenance."""
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata["title"] = notebook_title(nb)
+    if fold_code:
+        join_code_runs(nb)
     resources = {
         "citylinks_css": REPORT_CSS,
         "citylinks_nav": navigation_html(reports),

@@ -1214,6 +1214,15 @@ def _period_labels(trends: pd.DataFrame) -> dict[str, str]:
     return {p: f"{p} (n={k})" for p, k in n.items()}
 
 
+def _single_periods(trends: pd.DataFrame) -> pd.Series:
+    n = trends.drop_duplicates("period").set_index("period")["articles_in_period"]
+    return n == 1
+
+
+def _period_of(label: str) -> str:
+    return label.split(" (n=", 1)[0]
+
+
 def _thin_note(trends: pd.DataFrame) -> str:
     n = trends.drop_duplicates("period")["articles_in_period"]
     thin, empty = int((n == 1).sum()), int((n == 0).sum())
@@ -1261,6 +1270,8 @@ def plot_sector_heatmap(trends: pd.DataFrame, *, top: int = 12):
         f"Mentions per 1,000 words in {_count(n, 'dated article')}, by period (n = articles "
         f"in it){_thin_note(trends)}."
     )
+    if _single_periods(trends).any():
+        caption += " Periods resting on a single article are outlined and labelled in orange."
     return heatmap(
         table,
         name="sector_heatmap",
@@ -1269,12 +1280,14 @@ def plot_sector_heatmap(trends: pd.DataFrame, *, top: int = 12):
         ylabel="Sector",
         colorbar_label="Mentions per 1,000 words",
         caption=caption,
+        single=_single_periods(trends).reindex(table.columns.map(_period_of)).tolist(),
     )
 
 
 def plot_sector_trends(trends: pd.DataFrame, *, top: int = 6):
-    """Lines of mentions per 1,000 words over the periods for the most mentioned sectors."""
-    from citylinks.charts import line_chart
+    """Small multiples: one panel per most mentioned sector, mentions per 1,000 words over the
+    periods on one scale, under the number of articles behind each period."""
+    from citylinks.charts import small_multiples
 
     if trends.empty:
         return _no_dated_chart("sector_trends", "Trends of the top sectors")
@@ -1282,20 +1295,27 @@ def plot_sector_trends(trends: pd.DataFrame, *, top: int = 6):
     table = trends[trends["label"].isin(sectors)].pivot(
         index="period", columns="label", values="per_1000_words"
     )
-    table = table.reindex(columns=sectors).rename(index=_period_labels(trends))
-    n = int(trends.drop_duplicates("period")["articles_in_period"].sum())
+    table = table.reindex(columns=sectors)
+    articles = trends.drop_duplicates("period").set_index("period")["articles_in_period"]
+    n = int(articles.sum())
     caption = (
         f"Mentions per 1,000 words for the {_count(len(sectors), 'most mentioned sector')} in "
-        f"{_count(n, 'dated article')}; gaps are periods without articles{_thin_note(trends)}."
+        f"{_count(n, 'dated article')}, one panel each on the same scale; gaps are periods "
+        f"without articles{_thin_note(trends)}"
     )
-    return line_chart(
+    caption += " (hollow points, orange bars)." if (articles == 1).any() else "."
+    chart = small_multiples(
         table,
+        articles,
         name="sector_trends",
         title="Trends of the top sectors",
-        xlabel="Period (n = articles)",
+        xlabel="Period",
         ylabel="Mentions per 1,000 words",
         caption=caption,
     )
+    # The CSV names each period with the articles behind it, as the heatmap does.
+    chart.data["period"] = chart.data["period"].map(_period_labels(trends))
+    return chart
 
 
 def pick_top_sectors(mentions: pd.DataFrame, *, top: int) -> list[str]:

@@ -11,7 +11,13 @@ from browser import CHROMIUM, Browser
 from runs import copy_seeds, run_all
 
 from citylinks.paths import ROOT
-from citylinks.publish import PROVENANCE_SLOT, draft_page, fill_provenance, render_notebook
+from citylinks.publish import (
+    PROVENANCE_SLOT,
+    draft_page,
+    fill_provenance,
+    group_code_runs,
+    render_notebook,
+)
 
 HOSTILE_TITLE = (
     '<script>window.__pwned=1</script> Hanoi meets <img src=x onerror="window.__pwned=2">'
@@ -174,3 +180,57 @@ def test_rendering_in_one_go_equals_drafting_then_filling(small_notebook, tmp_pa
 
 def test_a_page_without_a_slot_is_left_as_it_is():
     assert fill_provenance("<main><p>no slot</p></main>", INFO) == "<main><p>no slot</p></main>"
+
+
+def cells_of(kinds: str):
+    """Cells from a string of kinds: m = markdown, c = code, r = raw."""
+    make = {
+        "m": nbformat.v4.new_markdown_cell,
+        "c": nbformat.v4.new_code_cell,
+        "r": nbformat.v4.new_raw_cell,
+    }
+    return [make[k](f"cell_{i}") for i, k in enumerate(kinds)]
+
+
+@pytest.mark.parametrize(
+    "kinds, runs",
+    [
+        ("", []),
+        ("m", []),
+        ("c", [[0]]),
+        ("mcm", [[1]]),
+        ("mccc", [[1, 2, 3]]),
+        ("mccmc", [[1, 2], [4]]),
+        ("ccmmcc", [[0, 1], [4, 5]]),
+        ("cmcmc", [[0], [2], [4]]),
+        ("ccrcc", [[0, 1], [3, 4]]),  # a raw cell also ends a run
+    ],
+)
+def test_consecutive_code_cells_make_one_run(kinds, runs):
+    assert group_code_runs(cells_of(kinds)) == runs
+
+
+def test_a_run_of_code_cells_shares_one_fold_holding_all_its_code(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Folds\n\nOne fold per run."),
+        nbformat.v4.new_markdown_cell("## First"),
+        nbformat.v4.new_code_cell("alpha = 1"),
+        nbformat.v4.new_code_cell("beta = 2"),
+        nbformat.v4.new_code_cell("gamma = 3"),
+        nbformat.v4.new_markdown_cell("## Second"),
+        nbformat.v4.new_code_cell("delta = 4"),
+    ]
+    nb.cells[3].outputs = [nbformat.v4.new_output("stream", text="beta printed\n")]
+    path = tmp_path / "folds.ipynb"
+    nbformat.write(nb, path)
+    page = draft_page(path, reports=[])
+    folds = re.findall(r'<details class="cl-code">(.*?)</details>', page, re.S)
+    assert len(folds) == 2
+    assert "(3 cells)" in folds[0] and "cells)" not in folds[1]
+    assert all(name in folds[0] for name in ("alpha", "beta", "gamma"))
+    assert "delta" in folds[1] and "alpha" not in folds[1]
+    # Outputs stay, in order, outside the folds; the first fold comes before them.
+    assert page.index("beta printed") > page.index(folds[0]) and "beta printed" not in folds[0]
+    unfolded = draft_page(path, reports=[], fold_code=False)
+    assert "<details" not in unfolded and unfolded.count("jp-InputArea ") >= 4

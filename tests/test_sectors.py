@@ -767,8 +767,12 @@ def test_charts_say_what_they_show():
         plot_sector_heatmap(trends, top=5),
         plot_sector_trends(trends, top=5),
     ):
-        axes = chart.figure.axes[0]
-        assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
+        fig, axes = chart.figure, chart.figure.axes[0]
+        # One chart, or small multiples titled and labelled as a whole.
+        title = axes.get_title() or fig.get_suptitle()
+        xlabel = axes.get_xlabel() or fig.get_supxlabel()
+        ylabel = axes.get_ylabel() or fig.get_supylabel()
+        assert title and xlabel and ylabel
         assert chart.caption and "\n" not in chart.caption
         assert not chart.data.empty
     heat = plot_sector_heatmap(trends, top=5)
