@@ -16,8 +16,29 @@ from typing import NamedTuple
 import pandas as pd
 
 from citylinks.cache import ResultCache, content_key, few_full_collections, map_articles, map_files
-from citylinks.dates import is_date_line, parse_iso_date
-from citylinks.paths import resolve
+from citylinks.dates import find_publish_date, parse_iso_date
+from citylinks.header import (  # noqa: F401  (re-exported: the cleaning's rules, by their old names)
+    AUTHOR_SPLIT,
+    BREADCRUMB,
+    BYLINE_PREFIX,
+    GLUED_CAPTION,
+    PHOTO_CREDIT,
+    find_caption,
+    in_other_language,
+    is_prose,
+    read_header,
+    split_authors,
+)
+from citylinks.outlets import (  # noqa: F401
+    FOOTER_MARKERS,
+    Outlets,
+    load_outlets,
+    name_outlet,
+    outlet_of_credit,
+    outlet_of_dateline,
+    outlet_of_host,
+)
+from citylinks.paths import DEFAULT_OUTLETS, resolve
 from citylinks.tables import (
     STAMP,
     FrameBuilder,
@@ -29,21 +50,6 @@ from citylinks.tables import (
 
 NBSP = "\u00a0"
 
-# Markers after which a page holds only other articles, tags and sharing links.
-FOOTER_MARKERS = re.compile(
-    r"^(?:RELATED NEWS|RELATED ARTICLES?|RELATED STORIES|Related news|Related articles?|"
-    r"TAGS?:|Tags?:|Other news|OTHER NEWS|More news|MORE NEWS|Read more|READ MORE|"
-    r"See also|Share this( article)?|Most read|MOST READ|Latest news|LATEST NEWS|"
-    r"You may also like|Recommended for you)\b",
-)
-BREADCRUMB = re.compile(r"^(?:Home|Trang chủ)\s*[/>»›|]")
-# A caption ends with a photo credit: "Photos: Thanh Hai/The Hanoi Times"
-PHOTO_CREDIT = re.compile(
-    r"\b(?:Photos?|Photo credit|Source|Image)\s*:\s*(?P<credit>[^.:]{2,80}?)\.?\s*$"
-)
-# Authors before the date in a byline: "Ngoc Mai - Van Ha", "By Ngoc Mai and Lien Ha"
-AUTHOR_SPLIT = re.compile(r"\s+(?:-|–|—|and|&)\s+|\s*[,;]\s*")
-BYLINE_PREFIX = re.compile(r"^(?:by|posted by|written by|updated|published|posted)\s*:?\s*", re.I)
 TAG_LINE = re.compile(r"TAGS?:", re.I)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # A word: letters and digits, with apostrophes, hyphens or underscores inside. Only counted, so
@@ -70,6 +76,10 @@ class CleanedPage:
     published: str = ""
     date_text: str = ""
     date_format: str = ""
+    date_source: str = ""  # "page header" or "scraper metadata"
+    outlet: str = ""
+    url: str = ""
+    has_prose: bool = False  # a sentence of the body is left: the page is an article
     warnings: list[str] = field(default_factory=list)
     removed: list[tuple[str, str, str]] = field(default_factory=list)  # (zone, reason, line)
     # Computed once per page (in the worker): what duplicate and furniture detection compare.
@@ -164,33 +174,53 @@ def _tidy(line: str) -> str:
     return " ".join(line.split())
 
 
-def _split_authors(text: str) -> list[str]:
-    text = BYLINE_PREFIX.sub("", text.strip(" ,/|-–—·"))
-    return [a.strip() for a in AUTHOR_SPLIT.split(text) if a.strip() and count_words(a) <= 5]
+_is_caption = find_caption  # the names these rules had before header.py
+_split_authors = split_authors
 
 
-def _is_caption(raw: str) -> str:
-    """Return the photo credit ('' if none) when a line is a photo caption, else None."""
-    credit = PHOTO_CREDIT.search(raw) if ":" in raw else None
-    if credit:
-        return credit.group("credit").strip()
-    if raw.startswith(NBSP):
-        return ""
-    return None
-
-
-def clean_page(text: str, *, furniture: frozenset[int] = frozenset()) -> CleanedPage:
+def clean_page(
+    text: str, *, furniture: frozenset[int] = frozenset(), outlets: Outlets | None = None
+) -> CleanedPage:
     """Split a saved page into header, body and footer; keep the article, record what went."""
+    outlets = outlets if outlets is not None else load_outlets()
     page = CleanedPage()
     lines = text.split("\n")
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     if not nonblank:
         return page
+    end = split_footer(lines, nonblank, page, outlets=outlets)
+    header = read_header(
+        lines, nonblank, end, furniture=furniture, outlets=outlets, line_key=line_key
+    )
+    _take_header(page, header, outlets)
+    blocks, opening = _keep_body(lines, header, end, page, text, furniture=furniture, outlets=outlets)
+    credit = _drop_trailer(blocks, page, outlets)
+    page.outlet = _page_outlet(page, header, opening, credit, outlets)
+    _take_date(page, header, outlets)
 
-    # Footer: everything from the first footer marker on (after the first few lines).
+    # Standfirst: a short summary paragraph straight under the title, when a body follows it.
+    if len(blocks) >= 3 and count_words(blocks[0]) <= STANDFIRST_MAX_WORDS:
+        page.standfirst = blocks.pop(0).replace("\n", " ")
+    page.paragraphs = blocks
+    page.has_prose = any(is_prose(line) for block in blocks for line in block.split("\n"))
+    # Each line is folded once, for both its furniture key and the story's key. Kept lines are
+    # tidied (single spaces, none at either end), so casefolding them is folding them.
+    body = [line for block in blocks for line in block.casefold().split("\n")]
+    page.line_keys = frozenset(map(_folded_key, [page.standfirst.casefold(), *body]))
+    page.story_key = _folded_story_key(body)
+    text = page.text
+    page.words = count_words(text)
+    page.text_key = content_key(text)  # here, in the worker: later stages need not hash it
+    return page
+
+
+def split_footer(lines: list[str], nonblank: list[int], page: CleanedPage, *, outlets) -> int:
+    """Find where the footer starts (the first footer marker after the first lines), keep its
+    tags, record its removal; return its line number (len(lines) when there is none)."""
     end = len(lines)
+    footer_marker = outlets.footer
     for i in nonblank[2:]:
-        if FOOTER_MARKERS.match(lines[i].strip()):
+        if footer_marker.match(lines[i].strip()):
             end = i
             break
     if end < len(lines):
@@ -201,111 +231,157 @@ def clean_page(text: str, *, furniture: frozenset[int] = frozenset()) -> Cleaned
         page.removed.append(
             ("footer", f"footer: {len(footer)} lines from '{footer[0][:40]}'", " | ".join(footer))
         )
+    return end
 
-    # Header: the byline or date line within the first lines; the title sits just above it
-    # (Hanoi Times "Ngoc Mai 15:37, 2024/03/22") or just below it ("Nov 06, 2024 / 16:06").
-    head = [i for i in nonblank if i < end][:12]
-    date_at, found = None, None
-    for i in head:
-        found = is_date_line(lines[i])
-        if found:
-            date_at = i
-            break
-    title_at = None
-    crumbs: list[int] = []
-    if date_at is not None:
-        above = [
-            i
-            for i in head
-            if i < date_at
-            and not BREADCRUMB.match(lines[i].strip())
-            and line_key(lines[i]) not in furniture
-        ]
-        below = [i for i in nonblank if date_at < i < end]
-        authors_text = lines[date_at][: lines[date_at].find(found.text)]
-        if above and (authors_text.strip() or not below) and len(above) >= 1:
-            # Title above the byline; lines above the title are navigation.
-            title_at = above[-1]
-        elif below:
-            title_at = below[0]
-        page.authors = _split_authors(authors_text) if authors_text.strip() else []
-        page.date_text, page.date_format = found.text, found.fmt
-        if found.value:
-            page.published = found.value.isoformat()
-        else:
-            page.warnings.append(f"byline date {found.problem}; publish date left empty")
-    else:
+
+def _take_header(page: CleanedPage, header, outlets) -> None:
+    page.title = header.title
+    page.authors = header.authors
+    page.url = header.url
+    page.photo_credits = list(dict.fromkeys(header.photo_credits))
+    page.removed += header.removed
+    page.warnings += header.warnings
+
+
+def _take_date(page: CleanedPage, header, outlets: Outlets) -> None:
+    """Give the page its publish date, read in its outlet's day/month order."""
+    found = header.date
+    if found is None:
         page.warnings.append("no publish date found in the page header")
-        crumbs = [i for i in head if BREADCRUMB.match(lines[i].strip())]
-        # Lines above a "Home / …" breadcrumb are site navigation, never the title.
-        for i in (i for i in head if not crumbs or i > crumbs[0]):
-            line = lines[i].strip()
-            if (
-                BREADCRUMB.match(line)
-                or line_key(line) in furniture
-                or _is_caption(lines[i]) is not None
-            ):
-                continue
-            title_at = i
-            break
+        return
+    page.date_text, page.date_format = found.text, found.fmt
+    if found.ambiguous and page.outlet in outlets.month_first:
+        found = find_publish_date(found.text, month_first=True)
+    if found.value:
+        page.published = found.value.isoformat()
+        page.date_source = header.date_source
+        # A known outlet prints dates in the order the outlets file gives; another is noted.
+        if found.ambiguous and page.outlet not in outlets.known:
+            page.warnings.append(
+                f"day and month could be swapped in '{found.text}': read day first, "
+                f"as {page.published}"
+            )
+        if found.updated:
+            page.warnings.append(f"only a 'last updated' date is shown: '{found.text}'")
+    else:
+        page.warnings.append(f"byline date {found.problem}; publish date left empty")
 
-    body_start = (title_at if title_at is not None else -1) + 1
-    if title_at is None and date_at is None and crumbs:
-        body_start = crumbs[-1] + 1
-    if date_at is not None:
-        body_start = max(body_start, date_at + 1)
-    for i in nonblank:
-        if i >= body_start or i >= end:
-            break
-        line = lines[i].strip()
-        if i == title_at:
-            page.title = _tidy(line)
-        elif i == date_at:
-            page.removed.append(("header", "byline and date", line))
-        elif BREADCRUMB.match(line):
-            page.removed.append(("header", "breadcrumb", line))
-        else:
-            page.removed.append(("header", "navigation", line))
 
-    # Body: drop captions and repeated page furniture; keep paragraphs as blank-line blocks.
+def _keep_body(lines, header, end, page, text, *, furniture, outlets) -> tuple[list[str], list[str]]:
+    """Keep the body's paragraphs (blank-line blocks) from its first line to the footer, without
+    captions, image markers, breadcrumbs and repeated furniture; return them and the first
+    kept lines (where an opening dateline names the outlet)."""
+    # Rare marks are looked for once in the whole page, then line by line only where present.
+    glued = "(" in text and GLUED_CAPTION.search(text) is not None
+    markers = outlets.image_marker if outlets.image_marker is not None else None
+    if markers is not None and not markers.search(text):
+        markers = None
     block: list[str] = []
     blocks: list[str] = []
-    for i in range(body_start, end):
+    opening: list[str] = []
+    for i in range(header.body_start, end):
         raw = lines[i]
         if not raw.strip():
             if block:
                 blocks.append("\n".join(block))
                 block = []
             continue
-        credit = _is_caption(raw)
+        if i in header.skip:
+            page.removed.append(("header", header.skip[i], raw.strip()))
+            continue
+        if glued:
+            m = GLUED_CAPTION.search(raw)
+            if m:  # "…memorandum (Source: VNA)Hanoi (VNA) – Hanoi and …": the caption goes
+                _add_credit(page, m.group("credit").strip())
+                page.removed.append(("body", "photo caption", raw[: m.end()].strip()))
+                raw = raw[m.end() :]
+        if markers is not None:
+            m = markers.search(raw)
+            if m:
+                credit = find_caption(raw[m.end() :])
+                if credit:
+                    _add_credit(page, credit)
+                page.removed.append(("body", "image marker and caption", raw.strip()))
+                continue
+        credit = find_caption(raw)
         if credit is not None:
-            if credit and credit not in page.photo_credits:
-                page.photo_credits.append(credit)
+            if credit:
+                _add_credit(page, credit)
             page.removed.append(("body", "photo caption", raw.strip()))
             continue
-        if BREADCRUMB.match(raw.strip()):
-            page.removed.append(("body", "breadcrumb", raw.strip()))
+        stripped = raw.strip()
+        if BREADCRUMB.match(stripped):
+            page.removed.append(("body", "breadcrumb", stripped))
             continue
         if furniture and line_key(raw) in furniture:
-            page.removed.append(("body", "repeated page furniture", raw.strip()))
+            page.removed.append(("body", "repeated page furniture", stripped))
+            continue
+        if len(stripped) < 4 and not any(c.isalnum() for c in stripped):
+            page.removed.append(("body", "layout mark", stripped))  # a lone "|" around a photo
             continue
         block.append(_tidy(raw))
+        if len(opening) < 3:
+            opening.append(block[-1])
     if block:
         blocks.append("\n".join(block))
+    return blocks, opening
 
-    # Standfirst: a short summary paragraph straight under the title, when a body follows it.
-    if len(blocks) >= 3 and count_words(blocks[0]) <= STANDFIRST_MAX_WORDS:
-        page.standfirst = blocks.pop(0).replace("\n", " ")
-    page.paragraphs = blocks
-    # Each line is folded once, for both its furniture key and the story's key. Kept lines are
-    # tidied (single spaces, none at either end), so casefolding them is folding them.
-    body = [line for block in blocks for line in block.casefold().split("\n")]
-    page.line_keys = frozenset(map(_folded_key, [page.standfirst.casefold(), *body]))
-    page.story_key = _folded_story_key(body)
-    text = page.text
-    page.words = count_words(text)
-    page.text_key = content_key(text)  # here, in the worker: later stages need not hash it
-    return page
+
+def _add_credit(page: CleanedPage, credit: str) -> None:
+    if credit not in page.photo_credits:
+        page.photo_credits.append(credit)
+
+
+# A credit closing the last paragraph: "…ASEAN capitals.-VNA", "…in Ulaanbaatar. — VNS"
+END_CREDIT = re.compile(r"(?:[.!”\"]\s*-|\s[-–—]|/\.)\s*(?P<credit>[A-Z][\w.&+/]{1,20})\s*-?\s*$")
+TRAILER_MAX_WORDS = 4
+
+
+def _drop_trailer(blocks: list[str], page: CleanedPage, outlets) -> str:
+    """Remove the short lines after the article's last sentence (author, credit, "Top",
+    a follow-us line in another language); return the outlet an end credit names, or ''."""
+    credit = ""
+    while blocks:
+        kept = blocks[-1].split("\n")
+        line = kept[-1]
+        words = line.split()
+        short = len(words) <= TRAILER_MAX_WORDS and not line.endswith((".", "!", "?", "”", '"'))
+        other = not short and (
+            in_other_language(line, words)
+            or (outlets.furniture is not None and outlets.furniture.match(line))
+        )
+        if not (short or other) or (len(blocks) == 1 and len(kept) == 1):
+            break
+        credit = credit or name_outlet(line, outlets, known_only=True)
+        page.removed.append(("body", "end of article: credit, author or link", line))
+        kept.pop()
+        if kept:
+            blocks[-1] = "\n".join(kept)
+        else:
+            blocks.pop()
+    if blocks and not credit:
+        m = END_CREDIT.search(blocks[-1], max(0, len(blocks[-1]) - 40))
+        if m:
+            credit = name_outlet(m.group("credit"), outlets, known_only=True)
+    return credit
+
+
+def _page_outlet(page: CleanedPage, header, opening: list[str], credit: str, outlets) -> str:
+    """The outlet a page shows: its address or "Source:" line, its opening dateline ("(VNA)",
+    "VGP -"), an end credit ("-VNA"), else the outlet its photo credits name."""
+    if header.outlet:
+        return name_outlet(header.outlet, outlets)
+    for line in opening:
+        name = outlet_of_dateline(line, outlets)
+        if name:
+            return name
+    if credit:
+        return credit
+    for photo in page.photo_credits:
+        name = outlet_of_credit(photo, outlets)
+        if name:
+            return name
+    return ""
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9_-]+")
@@ -492,6 +568,10 @@ class _Kept(NamedTuple):
     standfirst: str
     published: str
     date_text: str
+    date_source: str
+    outlet: str
+    url: str
+    has_prose: bool
     authors: list[str]
     photo_credits: list[str]
     tags: str
@@ -523,24 +603,31 @@ def _pack_page(page: CleanedPage) -> _PackedPage:
 
 
 def _read_and_clean(
-    _shared, path: str, max_bytes: int, data: bytes | None, digest: str = ""
+    outlets: Outlets, path: str, max_bytes: int, data: bytes | None, digest: str = ""
 ) -> tuple[dict, _PackedPage | None]:
     """Read (unless `data` holds the bytes) and clean one file: the per-article work, a pure
-    function of the file."""
+    function of the file (and the outlets file)."""
     try:
         text, fields = _read_page(path, max_bytes=max_bytes, data=data, digest=digest)
     except OSError as exc:
         return {"reason": f"could not be read: {exc.strerror or exc}"}, None
-    return fields, (_pack_page(clean_page(text)) if text is not None else None)
+    if text is None:
+        return fields, None
+    return fields, _pack_page(clean_page(text, outlets=outlets))
 
 
-def _clean_again(furniture: frozenset[int], path: str, max_bytes: int) -> _PackedPage | None:
+def _clean_again(
+    shared: tuple[frozenset[int], Outlets], path: str, max_bytes: int
+) -> _PackedPage | None:
     """Clean one file again, now that the corpus's page furniture is known."""
+    furniture, outlets = shared
     try:
         text, _fields = _read_page(path, max_bytes=max_bytes)
     except OSError:
         return None
-    return _pack_page(clean_page(text, furniture=furniture)) if text is not None else None
+    if text is None:
+        return None
+    return _pack_page(clean_page(text, furniture=furniture, outlets=outlets))
 
 
 def _cleaning_job(path: str, max_bytes: int) -> tuple[str | None, tuple]:
@@ -581,13 +668,15 @@ def load_articles(
     max_file_mb: float = 10.0,
     workers: int = 0,
     cache_dir: str | Path | None = None,
+    outlets_file: str | Path = DEFAULT_OUTLETS,
 ) -> Corpus:
     """Read every article file in a folder into one clean row each, with an audit of the cleaning.
 
-    Files are read and cleaned in `workers` processes (0: one per core); with `cache_dir`, each
+    Outlets' markers, date order and furniture come from `outlets_file`. Files are read and cleaned in `workers` processes (0: one per core); with `cache_dir`, each
     file's cleaning is kept by its content and reused while the code and settings are unchanged.
     """
     corpus_dir = resolve(corpus_dir)
+    outlets = load_outlets(outlets_file)
     overrides, notes = read_metadata(corpus_dir)
     rows: list[dict] = []
     todo: list[tuple[dict, str]] = []
@@ -616,7 +705,9 @@ def load_articles(
             continue
         todo.append((row, path))
     max_bytes = int(max_file_mb * 1e6)
-    cache = ResultCache(cache_dir, "cleaned-pages", config=f"max_bytes {max_bytes}")
+    cache = ResultCache(
+        cache_dir, "cleaned-pages", config=f"max_bytes {max_bytes} outlets {outlets.fingerprint}"
+    )
     keys: dict[str, str | None] = {}  # each file's cache key, for the second cleaning
 
     # Each file is read, hashed, looked up and (unless found) cleaned in a worker.
@@ -624,6 +715,7 @@ def load_articles(
         _read_and_clean,
         ((path, max_bytes) for _row, path in todo),
         key_of=_cleaning_job,
+        shared=outlets,
         cache=cache,
         workers=workers,
         total=len(todo),
@@ -650,7 +742,7 @@ def load_articles(
             for path in (files[aid][1] for aid in again)
         )
         redone = map_articles(
-            _clean_again, jobs, shared=furniture, cache=cache, workers=workers, total=len(again)
+            _clean_again, jobs, shared=(furniture, outlets), cache=cache, workers=workers, total=len(again)
         )
         for aid, page in zip(again, redone, strict=True):
             if page is not None:
@@ -674,17 +766,21 @@ def load_articles(
             title=page.title,
             standfirst=page.standfirst,
             published=page.published,
-            date_source="page header" if page.published else "",
+            date_source=page.date_source if page.published else "",
             authors=";".join(page.authors),
             photo_credits=";".join(page.photo_credits),
             tags=page.tags,
-            source=_outlet(page),
-            url="",
+            source=page.outlet,
+            url=page.url,
             words=page.words,
             text_key=page.text_key,
         )
         warnings = list(page.warnings)
         meta = overrides.pop(row["file"], None)
+        if meta and meta.get("source"):  # one name per outlet, as the pages' credits give it
+            meta["source"] = name_outlet(meta["source"], outlets)
+        if meta and not meta.get("source") and meta.get("url") and not row["source"]:
+            meta["source"] = outlet_of_host(meta["url"], outlets)
         if meta:
             changed = []
             for key in ("published", "title", "source", "url"):
@@ -700,11 +796,11 @@ def load_articles(
                 status="quarantined",
                 reason="no article text left after cleaning (only navigation, captions or footer)",
             )
-        elif row["words"] < MIN_ARTICLE_WORDS and not page.date_text:
+        elif row["words"] < MIN_ARTICLE_WORDS and not page.date_text and not page.has_prose:
             row.update(
                 status="quarantined",
-                reason=f"not a news article: {row['words']} words, no title line with a "
-                "byline or date",
+                reason=f"not a news article: {row['words']} words, no sentence, no title line "
+                "with a byline or date",
             )
         else:
             story = page.story_key
@@ -958,16 +1054,6 @@ class _PageStore:
             np.frombuffer(self._keys, dtype=np.uint64),
             np.frombuffer(self._owner, dtype=np.int64),
         )
-
-
-def _outlet(page: CleanedPage | _Kept) -> str:
-    # "Photos: Thanh Hai/The Hanoi Times" names the outlet after the photographer.
-    for credit in page.photo_credits:
-        if "/" in credit:
-            return credit.rsplit("/", 1)[1].strip()
-        if credit.lower().startswith("the "):
-            return credit
-    return ""
 
 
 def summarise_corpus(corpus: Corpus) -> dict[str, object]:

@@ -284,7 +284,7 @@ def test_metadata_csv_overrides_and_fills(make_corpus):
     assert (row.published, row.date_source, row.source) == (
         "2024-05-01",
         "metadata.csv",
-        "Hanoi Times",
+        "The Hanoi Times",  # one name per outlet: metadata.csv's "Hanoi Times" is normalised
     )
     assert "published" in row.overridden and "url" in row.overridden
     assert "no publish date" not in row.warnings
