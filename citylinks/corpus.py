@@ -9,7 +9,7 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,6 +32,7 @@ from citylinks.header import (  # noqa: F401  (re-exported: the cleaning's rules
 from citylinks.outlets import (  # noqa: F401
     FOOTER_MARKERS,
     Outlets,
+    has_image_markers,
     load_outlets,
     name_outlet,
     outlet_of_credit,
@@ -39,6 +40,7 @@ from citylinks.outlets import (  # noqa: F401
     outlet_of_host,
 )
 from citylinks.paths import DEFAULT_OUTLETS, resolve
+from citylinks.sentences import has_glued_sentences, unglue_sentences
 from citylinks.tables import (
     STAMP,
     FrameBuilder,
@@ -174,6 +176,11 @@ def _tidy(line: str) -> str:
     return " ".join(line.split())
 
 
+@lru_cache(maxsize=1)
+def _default_outlets() -> Outlets:
+    return load_outlets()
+
+
 _is_caption = find_caption  # the names these rules had before header.py
 _split_authors = split_authors
 
@@ -182,20 +189,31 @@ def clean_page(
     text: str, *, furniture: frozenset[int] = frozenset(), outlets: Outlets | None = None
 ) -> CleanedPage:
     """Split a saved page into header, body and footer; keep the article, record what went."""
-    outlets = outlets if outlets is not None else load_outlets()
+    outlets = outlets if outlets is not None else _default_outlets()
     page = CleanedPage()
     lines = text.split("\n")
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     if not nonblank:
         return page
     end = split_footer(lines, nonblank, page, outlets=outlets)
+    markers = has_image_markers(text, outlets)
     header = read_header(
-        lines, nonblank, end, furniture=furniture, outlets=outlets, line_key=line_key
+        lines,
+        nonblank,
+        end,
+        furniture=furniture,
+        outlets=outlets,
+        line_key=line_key,
+        markers=markers,
     )
     _take_header(page, header, outlets)
-    blocks, opening = _keep_body(lines, header, end, page, text, furniture=furniture, outlets=outlets)
+    blocks = _keep_body(
+        lines, header, end, page, text, furniture=furniture, outlets=outlets, markers=markers
+    )
     credit = _drop_trailer(blocks, page, outlets)
-    page.outlet = _page_outlet(page, header, opening, credit, outlets)
+    if has_glued_sentences(text):
+        _unglue(blocks, page)
+    page.outlet = _page_outlet(page, header, blocks, credit, outlets)
     _take_date(page, header, outlets)
 
     # Standfirst: a short summary paragraph straight under the title, when a body follows it.
@@ -267,27 +285,27 @@ def _take_date(page: CleanedPage, header, outlets: Outlets) -> None:
         page.warnings.append(f"byline date {found.problem}; publish date left empty")
 
 
-def _keep_body(lines, header, end, page, text, *, furniture, outlets) -> tuple[list[str], list[str]]:
+def _keep_body(
+    lines, header, end, page, text, *, furniture, outlets, markers
+) -> list[str]:
     """Keep the body's paragraphs (blank-line blocks) from its first line to the footer, without
-    captions, image markers, breadcrumbs and repeated furniture; return them and the first
-    kept lines (where an opening dateline names the outlet)."""
+    captions, image markers, breadcrumbs and repeated furniture."""
     # Rare marks are looked for once in the whole page, then line by line only where present.
     glued = "(" in text and GLUED_CAPTION.search(text) is not None
-    markers = outlets.image_marker if outlets.image_marker is not None else None
-    if markers is not None and not markers.search(text):
-        markers = None
+    markers = outlets.image_marker if markers else None
     block: list[str] = []
     blocks: list[str] = []
-    opening: list[str] = []
+    skip = header.skip
     for i in range(header.body_start, end):
         raw = lines[i]
-        if not raw.strip():
+        stripped = raw.strip()
+        if not stripped:
             if block:
                 blocks.append("\n".join(block))
                 block = []
             continue
-        if i in header.skip:
-            page.removed.append(("header", header.skip[i], raw.strip()))
+        if skip and i in skip:
+            page.removed.append(("header", skip[i], stripped))
             continue
         if glued:
             m = GLUED_CAPTION.search(raw)
@@ -295,6 +313,7 @@ def _keep_body(lines, header, end, page, text, *, furniture, outlets) -> tuple[l
                 _add_credit(page, m.group("credit").strip())
                 page.removed.append(("body", "photo caption", raw[: m.end()].strip()))
                 raw = raw[m.end() :]
+                stripped = raw.strip()
         if markers is not None:
             m = markers.search(raw)
             if m:
@@ -303,13 +322,12 @@ def _keep_body(lines, header, end, page, text, *, furniture, outlets) -> tuple[l
                     _add_credit(page, credit)
                 page.removed.append(("body", "image marker and caption", raw.strip()))
                 continue
-        credit = find_caption(raw)
+        credit = find_caption(raw, stripped)
         if credit is not None:
             if credit:
                 _add_credit(page, credit)
-            page.removed.append(("body", "photo caption", raw.strip()))
+            page.removed.append(("body", "photo caption", stripped))
             continue
-        stripped = raw.strip()
         if BREADCRUMB.match(stripped):
             page.removed.append(("body", "breadcrumb", stripped))
             continue
@@ -320,11 +338,21 @@ def _keep_body(lines, header, end, page, text, *, furniture, outlets) -> tuple[l
             page.removed.append(("body", "layout mark", stripped))  # a lone "|" around a photo
             continue
         block.append(_tidy(raw))
-        if len(opening) < 3:
-            opening.append(block[-1])
     if block:
         blocks.append("\n".join(block))
-    return blocks, opening
+    return blocks
+
+
+def _unglue(blocks: list[str], page: CleanedPage) -> None:
+    # "…period.The signing…": the space the page lost goes back, so sentences are cut there.
+    places: list[str] = []
+    for n, block in enumerate(blocks):
+        blocks[n], found = unglue_sentences(block)
+        places += found
+    if places:
+        page.removed.append(
+            ("body", f"space put back between {len(places)} glued sentence(s)", " | ".join(places))
+        )
 
 
 def _add_credit(page: CleanedPage, credit: str) -> None:
@@ -341,7 +369,10 @@ def _drop_trailer(blocks: list[str], page: CleanedPage, outlets) -> str:
     """Remove the short lines after the article's last sentence (author, credit, "Top",
     a follow-us line in another language); return the outlet an end credit names, or ''."""
     credit = ""
-    while blocks:
+    last = blocks[-1].rpartition("\n")[2] if blocks else ""
+    # Most articles end on a sentence: nothing to look at line by line.
+    ends_on_sentence = len(last) > 80 and last.endswith((".", "”", '"'))
+    while blocks and not ends_on_sentence:
         kept = blocks[-1].split("\n")
         line = kept[-1]
         words = line.split()
@@ -359,22 +390,24 @@ def _drop_trailer(blocks: list[str], page: CleanedPage, outlets) -> str:
             blocks[-1] = "\n".join(kept)
         else:
             blocks.pop()
-    if blocks and not credit:
-        m = END_CREDIT.search(blocks[-1], max(0, len(blocks[-1]) - 40))
+    last = blocks[-1].rpartition("\n")[2] if blocks and not credit else ""
+    if last:
+        m = END_CREDIT.search(last, max(0, len(last) - 40))
         if m:
             credit = name_outlet(m.group("credit"), outlets, known_only=True)
     return credit
 
 
-def _page_outlet(page: CleanedPage, header, opening: list[str], credit: str, outlets) -> str:
+def _page_outlet(page: CleanedPage, header, blocks: list[str], credit: str, outlets) -> str:
     """The outlet a page shows: its address or "Source:" line, its opening dateline ("(VNA)",
     "VGP -"), an end credit ("-VNA"), else the outlet its photo credits name."""
     if header.outlet:
         return name_outlet(header.outlet, outlets)
-    for line in opening:
-        name = outlet_of_dateline(line, outlets)
-        if name:
-            return name
+    for block in blocks[:2]:  # the dateline opens the lead, which may follow a standfirst
+        for line in block.split("\n", 2)[:2]:
+            name = outlet_of_dateline(line, outlets)
+            if name:
+                return name
     if credit:
         return credit
     for photo in page.photo_credits:

@@ -59,6 +59,8 @@ DATE_PATTERNS = [
     ),
 ]
 
+_YEAR = re.compile(r"\d{4}")
+
 # A byline or date line is short: the date, maybe a time, authors and a word like "Updated".
 MAX_DATE_LINE_CHARS = 140
 MAX_DATE_LINE_WORDS = 14
@@ -66,6 +68,9 @@ MAX_DATE_LINE_WORDS = 14
 
 # A label saying a date is a later revision, not the first publication.
 UPDATE_LABEL = re.compile(r"(?:last\s+)?(?:updated?|modified|edited|revised)|cập nhật", re.I)
+
+
+_MAY_BE_UPDATE = re.compile(r"dat|dif|dit|vis|nhật", re.I)  # a quick look before UPDATE_LABEL
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ def find_date(line: str, *, month_first: bool = False) -> FoundDate | None:
 
     Numeric dates are read day first ("04/02/2025" is 4 February), as Vietnamese outlets print
     them, unless `month_first`."""
+    if not _YEAR.search(line):
+        return None  # every format has a four-digit year: one quick look spares six
     best = None
     for fmt, pattern in DATE_PATTERNS:
         m = pattern.search(line)
@@ -124,7 +131,7 @@ def find_publish_date(line: str, *, month_first: bool = False) -> FoundDate | No
     """Return the date of first publication a line shows: its first date not labelled as an
     update ("Posted 03/05/2024 | Last updated 05/05/2024" gives 3 May), else its first date."""
     first = find_date(line, month_first=month_first)
-    if first is None or not UPDATE_LABEL.search(line):
+    if first is None or not _MAY_BE_UPDATE.search(line):
         return first
     found = []
     for fmt, pattern in DATE_PATTERNS:

@@ -46,7 +46,6 @@ DATELINE = re.compile(
     r"^(?P<lead>(?:[A-ZĐ][A-ZĐ0-9.&’']+\b[^-–—\n]{0,40}?|[^-–—\n]{1,40}?\([A-Z]{2,8}\)))\s*[-–—]+"
     r"(?:\s+|$)"
 )
-CAPS_RUN = re.compile(r"(?:\b[A-Z][A-Z0-9&’'.-]+\b[ ,:]+){2}\b[A-Z][A-Z0-9&’'.-]+\b")
 URL = re.compile(r"https?://\S+|(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?$", re.I)
 # Words every English headline of some length holds one of; a line with none and many
 # Vietnamese (or other non-ASCII) words is in another language.
@@ -87,13 +86,15 @@ def split_authors(text: str) -> list[str]:
     return names
 
 
-def find_caption(raw: str) -> str | None:
-    """Return the photo credit ('' if none) when a line is a photo caption, else None."""
-    if ":" in raw or raw.rstrip().endswith(("Photo", "Photos", "Photo.")):
-        credit = PHOTO_CREDIT.search(raw)
+def find_caption(raw: str, stripped: str | None = None) -> str | None:
+    """Return the photo credit ('' if none) when a line is a photo caption, else None
+    (`stripped`: the line without its outer white space, when the caller has it)."""
+    line = raw.strip() if stripped is None else stripped
+    if ":" in line or line.endswith(("Photo", "Photos", "Photo.")):
+        credit = PHOTO_CREDIT.search(line)
         if credit:
             return (credit.group("credit") or credit.group("by") or "").strip()
-    if raw.startswith(NBSP) or raw.rstrip().endswith(" |"):
+    if raw.startswith(NBSP) or line.endswith(" |"):
         return ""  # "Overview of the meeting." under a photo; "… on January 14 |"
     return None
 
@@ -116,7 +117,8 @@ def in_other_language(line: str, words: list[str]) -> bool:
 
 def opening_dateline(line: str) -> re.Match | None:
     """Return the dateline a body line opens with ("Hanoi (VNA) –", "VGP -"), or None."""
-    return DATELINE.match(line) if "-" in line or "–" in line or "—" in line else None
+    head = line[:48]  # a dateline is short: most lines are passed over at a glance
+    return DATELINE.match(line) if "-" in head or "–" in head or "—" in head else None
 
 
 def _headline_problem(line: str, words: list[str], outlets: Outlets) -> str:
@@ -125,16 +127,28 @@ def _headline_problem(line: str, words: list[str], outlets: Outlets) -> str:
         return "navigation"  # "Log in", a section name ("Hanoi"), "Top"
     if len(words) > 30:
         return "navigation"  # a menu or a row of trending topics
-    if line.endswith(":") or URL.fullmatch(line):
+    if line.endswith(":") or (" " not in line.strip() and URL.fullmatch(line)):
         return "navigation"
-    letters = [c for c in line if c.isalpha()]
-    if letters and line.upper() == line or CAPS_RUN.search(line):
+    if _is_banner(line, words):
         return "banner in capitals"
     if in_other_language(line, words):
         return "line in another language"
     if words[0].lower() == "by" and len(words) <= 6:
         return "byline"
     return ""
+
+
+def _is_banner(line: str, words: list[str]) -> bool:
+    # All in capitals, or three capitalised words in a row ("WORDS ON THE STREET …"); one or
+    # two ("ASEAN", "US, EU") are acronyms in a headline.
+    if line.upper() == line:
+        return line.lower() != line
+    run = 0
+    for word in words:
+        run = run + 1 if len(word) > 1 and word.isupper() else 0
+        if run == 3:
+            return True
+    return False
 
 
 def _scraper_value(key: str, value: str, header: Header, outlets: Outlets) -> str:
@@ -183,7 +197,7 @@ def _read_front_matter(lines: list[str], nonblank: list[int], header: Header, ou
                 return n + 1
         return 0
     n = 0
-    while n < len(nonblank) and n < 8:
+    while n < len(nonblank) and n < 8 and ":" in lines[nonblank[n]]:
         m = SCRAPER_LINE.match(lines[nonblank[n]].strip())
         if not m:
             break
@@ -201,14 +215,16 @@ def read_header(
     furniture: frozenset[int],
     outlets: Outlets,
     line_key,
+    markers: bool = True,
 ) -> Header:
     """Find the headline, the publish date and the byline in the first lines of a page (up to
-    `end`, where its footer starts), and where the body begins."""
+    `end`, where its footer starts), and where the body begins. `markers`: whether the page
+    may hold image markers (see outlets.has_image_markers)."""
     header = Header()
     if not nonblank:
         return header
     start = _read_front_matter(lines, nonblank, header, outlets)
-    head = [i for i in nonblank[start:] if i < end][:HEADER_LINES]
+    head = [i for i in nonblank[start : start + HEADER_LINES] if i < end]
     kinds: dict[int, str] = {}  # header line -> what it is
     candidates: list[int] = []
     dates: list[tuple[int, FoundDate]] = []
@@ -217,7 +233,9 @@ def read_header(
     stop = -1
     for i in head:
         line = lines[i].strip()
-        kind = _header_kind(i, lines[i], line, header, outlets, furniture, line_key, titles_in)
+        kind = _header_kind(
+            i, lines[i], line, header, outlets, furniture, line_key, titles_in, markers
+        )
         if isinstance(kind, FoundDate):
             dates.append((i, kind))
             kind = "date"
@@ -303,7 +321,9 @@ _REASONS = {
 }
 
 
-def _header_kind(i, raw, line, header, outlets, furniture, line_key, titles_in) -> str | FoundDate:
+def _header_kind(
+    i, raw, line, header, outlets, furniture, line_key, titles_in, markers
+) -> str | FoundDate:
     # What one header line is: navigation of some kind, a date, a title candidate, or the body.
     if BREADCRUMB.match(line):
         return "breadcrumb"
@@ -311,14 +331,14 @@ def _header_kind(i, raw, line, header, outlets, furniture, line_key, titles_in) 
         return "interface line"
     if furniture and line_key(line) in furniture:
         return "repeated page furniture"
-    m = SCRAPER_LINE.match(line)
+    m = SCRAPER_LINE.match(line) if ":" in line else None
     if m and m["key"].lower() in ("source", "url", "link", "hostname", "author", "authors"):
         _scraper_value(m["key"], m["value"], header, outlets)
         return "scraper metadata"
     found = is_date_line(line)
     if found is not None:
         return found
-    if outlets.image_marker is not None:
+    if markers:
         marker = outlets.image_marker.search(line)
         if marker:
             before, after = line[: marker.start()].strip(" -–—"), line[marker.end() :]
@@ -329,7 +349,7 @@ def _header_kind(i, raw, line, header, outlets, furniture, line_key, titles_in) 
                 titles_in[i] = before
                 return "candidate"
             return "image"
-    credit = find_caption(raw)
+    credit = find_caption(raw, line)
     if credit is not None:
         if credit:
             header.photo_credits.append(credit)

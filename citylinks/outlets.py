@@ -40,6 +40,7 @@ class Outlets:
     footer: re.Pattern = FOOTER_MARKERS
     furniture: re.Pattern | None = None
     image_marker: re.Pattern | None = None
+    marker_forms: tuple[str, ...] = ()  # the markers as written: looked for before the pattern
     month_first: frozenset[str] = frozenset()
     known: frozenset[str] = frozenset()  # the outlets' names
     fingerprint: str = ""  # what cached cleanings are keyed by
@@ -75,10 +76,18 @@ def _footer_pattern(entries: list[str]) -> re.Pattern:
     return re.compile(f"{FOOTER_MARKERS.pattern}|^(?i:{own.pattern})")
 
 
+def has_image_markers(text: str, outlets: Outlets) -> bool:
+    """Tell whether a page may hold an outlet's image markers (a quick look for their words)."""
+    return outlets.image_marker is not None and any(m in text for m in outlets.marker_forms)
+
+
 def outlet_of_dateline(line: str, outlets: Outlets) -> str:
     """Return the outlet a body's opening dateline names ("Hanoi (VNA) –", "VGP -"), or ''."""
-    m = outlets.dateline.search(line, 0, 80) if outlets.dateline is not None else None
-    return outlets.datelines.get(_fold(_DASHES.sub("-", m.group(0)))) or "" if m else ""
+    from citylinks.header import opening_dateline
+
+    opening = opening_dateline(line) if outlets.dateline is not None else None
+    m = outlets.dateline.search(line, 0, opening.end()) if opening else None
+    return outlets.datelines.get(_fold(_DASHES.sub("-", m.group(0))), "") if m else ""
 
 
 def compile_outlets(entries: list[dict], *, fingerprint: str = "") -> Outlets:
@@ -109,7 +118,7 @@ def compile_outlets(entries: list[dict], *, fingerprint: str = "") -> Outlets:
     if markers:
         forms = "|".join(_phrase(m) for m in sorted(set(markers), key=len, reverse=True))
         # The marker is followed by the photo's number and maybe a dot, then the caption.
-        image_marker = re.compile(rf"\s*(?:{forms})\s*\d{{1,2}}\.?\s*", re.I)
+        image_marker = re.compile(rf"(?:{forms})\s*\d{{1,2}}\.?\s*", re.I)
     return Outlets(
         names=names,
         hosts=hosts,
@@ -118,6 +127,7 @@ def compile_outlets(entries: list[dict], *, fingerprint: str = "") -> Outlets:
         footer=_footer_pattern(footers),
         furniture=_lines_pattern(furniture, whole_below=3),
         image_marker=image_marker,
+        marker_forms=tuple(sorted(set(markers))),
         month_first=frozenset(month_first),
         known=frozenset(names.values()),
         fingerprint=fingerprint,
