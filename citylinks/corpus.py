@@ -285,9 +285,7 @@ def _take_date(page: CleanedPage, header, outlets: Outlets) -> None:
         page.warnings.append(f"byline date {found.problem}; publish date left empty")
 
 
-def _keep_body(
-    lines, header, end, page, text, *, furniture, outlets, markers
-) -> list[str]:
+def _keep_body(lines, header, end, page, text, *, furniture, outlets, markers) -> list[str]:
     """Keep the body's paragraphs (blank-line blocks) from its first line to the footer, without
     captions, image markers, breadcrumbs and repeated furniture."""
     # Rare marks are looked for once in the whole page, then line by line only where present.
@@ -775,7 +773,12 @@ def load_articles(
             for path in (files[aid][1] for aid in again)
         )
         redone = map_articles(
-            _clean_again, jobs, shared=(furniture, outlets), cache=cache, workers=workers, total=len(again)
+            _clean_again,
+            jobs,
+            shared=(furniture, outlets),
+            cache=cache,
+            workers=workers,
+            total=len(again),
         )
         for aid, page in zip(again, redone, strict=True):
             if page is not None:

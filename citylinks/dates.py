@@ -48,7 +48,9 @@ DATE_PATTERNS = [
     # "21 March 2024", also glued to a byline's initials: "by H.L24 October 2019"
     (
         "DD Month YYYY",
-        re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s+(?P<y>\d{{4}})\b", re.I),
+        re.compile(
+            rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s+(?P<y>\d{{4}})\b", re.I
+        ),
     ),
     # Day first, as Vietnamese outlets print it: 22/03/2024, 22-03-2024, 22.03.2024
     (

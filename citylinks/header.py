@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from citylinks.dates import FoundDate, find_publish_date, is_date_line
-from citylinks.outlets import Outlets, outlet_of_host
+from citylinks.outlets import Outlets, opening_dateline, outlet_of_host
 
 NBSP = "\u00a0"
 HEADER_LINES = 15  # non-blank lines looked at for the title and the date; the rest is body
@@ -40,19 +40,13 @@ SCRAPER_LINE = re.compile(
     r"author|authors|hostname|host|site ?name|site)\s*:\s*(?P<value>\S.*)$",
     re.I,
 )
-# A body's opening dateline: "Hanoi (VNA) –", "VGP -", "VTV.vn -", "THE HANOI TIMES —",
-# "VIETNAM, August 9 -": a few words, the first in capitals or an agency in brackets, a dash.
-DATELINE = re.compile(
-    r"^(?P<lead>(?:[A-ZĐ][A-ZĐ0-9.&’']+\b[^-–—\n]{0,40}?|[^-–—\n]{1,40}?\([A-Z]{2,8}\)))\s*[-–—]+"
-    r"(?:\s+|$)"
-)
 URL = re.compile(r"https?://\S+|(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?$", re.I)
 # Words every English headline of some length holds one of; a line with none and many
 # Vietnamese (or other non-ASCII) words is in another language.
 ENGLISH = frozenset(
     "the a an of in on to for and with at by from as is are be will new its over into".split()
 )
-END = ('.', '!', '."', ".”", ".’", "!”", '.)', "./.", "/.")
+END = (".", "!", '."', ".”", ".’", "!”", ".)", "./.", "/.")
 
 
 @dataclass
@@ -113,12 +107,6 @@ def in_other_language(line: str, words: list[str]) -> bool:
     if foreign * 3 < len(words):  # "Hà Nội, Ulaanbaatar agree to …": English with names
         return False
     return not any(w.lower().strip(",.:;") in ENGLISH for w in words)
-
-
-def opening_dateline(line: str) -> re.Match | None:
-    """Return the dateline a body line opens with ("Hanoi (VNA) –", "VGP -"), or None."""
-    head = line[:48]  # a dateline is short: most lines are passed over at a glance
-    return DATELINE.match(line) if "-" in head or "–" in head or "—" in head else None
 
 
 def _headline_problem(line: str, words: list[str], outlets: Outlets) -> str:
@@ -192,7 +180,11 @@ def _read_front_matter(lines: list[str], nonblank: list[int], header: Header, ou
                     if value.strip():
                         _scraper_value(key.strip(), value, header, outlets)
                 header.removed.append(
-                    ("header", "front matter", " | ".join(lines[j].strip() for j in nonblank[: n + 1]))
+                    (
+                        "header",
+                        "front matter",
+                        " | ".join(lines[j].strip() for j in nonblank[: n + 1]),
+                    )
                 )
                 return n + 1
         return 0
@@ -234,7 +226,7 @@ def read_header(
     for i in head:
         line = lines[i].strip()
         kind = _header_kind(
-            i, lines[i], line, header, outlets, furniture, line_key, titles_in, markers
+            i, lines[i], line, header, outlets, furniture, line_key, titles_in, markers, dates
         )
         if isinstance(kind, FoundDate):
             dates.append((i, kind))
@@ -322,7 +314,7 @@ _REASONS = {
 
 
 def _header_kind(
-    i, raw, line, header, outlets, furniture, line_key, titles_in, markers
+    i, raw, line, header, outlets, furniture, line_key, titles_in, markers, dated
 ) -> str | FoundDate:
     # What one header line is: navigation of some kind, a date, a title candidate, or the body.
     if BREADCRUMB.match(line):
@@ -335,7 +327,8 @@ def _header_kind(
     if m and m["key"].lower() in ("source", "url", "link", "hostname", "author", "authors"):
         _scraper_value(m["key"], m["value"], header, outlets)
         return "scraper metadata"
-    found = is_date_line(line)
+    # Once the date is found, only a short line can be another date line ("Updated …").
+    found = is_date_line(line) if not dated or len(line) <= 60 else None
     if found is not None:
         return found
     if markers:
@@ -354,14 +347,16 @@ def _header_kind(
         if credit:
             header.photo_credits.append(credit)
         return "caption"
-    words = line.split()
     dateline = opening_dateline(line)
     if dateline:
         rest = line[dateline.end() :]
         if not rest:
             return "dateline"  # "VIETNAM, August 9 -": the dateline on a line of its own
-        if is_prose(rest) or len(rest.split()) >= 12:
+        if is_prose(rest) or rest.count(" ") >= 11:
             return "body"
-    if is_prose(line, len(words)) or len(words) >= LONG_LINE_WORDS:
+    spaces = line.count(" ")  # words - 1, or more where spaces are doubled: a quick measure
+    if spaces >= LONG_LINE_WORDS - 1 or is_prose(line, len(line.split()) if spaces > 6 else 0):
         return "body"
-    return _headline_problem(line, words, outlets) or "candidate"
+    if spaces > 45:
+        return "navigation"  # a menu or a row of trending topics
+    return _headline_problem(line, line.split(), outlets) or "candidate"

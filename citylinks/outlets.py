@@ -24,6 +24,12 @@ FOOTER_MARKERS = re.compile(
     r"You may also like|Recommended for you)\b"
     r"|^(?:Related|RELATED|Share:|Tin liên quan|Tin khác|Các tin khác|Bài liên quan)\s*$",
 )
+# A body's opening dateline: "Hanoi (VNA) –", "VGP -", "VTV.vn -", "THE HANOI TIMES —",
+# "VIETNAM, August 9 -": a few words, the first in capitals or an agency in brackets, a dash.
+DATELINE = re.compile(
+    r"^(?P<lead>(?:[A-ZĐ][A-ZĐ0-9.&’']+\b[^-–—\n]{0,40}?|[^-–—\n]{1,40}?\([A-Z]{2,8}\)))\s*[-–—]+"
+    r"(?:\s+|$)"
+)
 # A dash in a YAML dateline stands for any dash, with or without spaces around it.
 _DASH = r"\s*[-–—]+"
 
@@ -76,6 +82,12 @@ def _footer_pattern(entries: list[str]) -> re.Pattern:
     return re.compile(f"{FOOTER_MARKERS.pattern}|^(?i:{own.pattern})")
 
 
+def opening_dateline(line: str) -> re.Match | None:
+    """Return the dateline a body line opens with ("Hanoi (VNA) –", "VGP -"), or None."""
+    head = line[:48]  # a dateline is short: most lines are passed over at a glance
+    return DATELINE.match(line) if "-" in head or "–" in head or "—" in head else None
+
+
 def has_image_markers(text: str, outlets: Outlets) -> bool:
     """Tell whether a page may hold an outlet's image markers (a quick look for their words)."""
     return outlets.image_marker is not None and any(m in text for m in outlets.marker_forms)
@@ -83,8 +95,6 @@ def has_image_markers(text: str, outlets: Outlets) -> bool:
 
 def outlet_of_dateline(line: str, outlets: Outlets) -> str:
     """Return the outlet a body's opening dateline names ("Hanoi (VNA) –", "VGP -"), or ''."""
-    from citylinks.header import opening_dateline
-
     opening = opening_dateline(line) if outlets.dateline is not None else None
     m = outlets.dateline.search(line, 0, opening.end()) if opening else None
     return outlets.datelines.get(_fold(_DASHES.sub("-", m.group(0))), "") if m else ""
@@ -111,9 +121,7 @@ def compile_outlets(entries: list[dict], *, fingerprint: str = "") -> Outlets:
     dateline = None
     if datelines:
         forms = sorted(datelines, key=len, reverse=True)
-        dateline = re.compile(
-            "|".join(re.escape(d).replace(r"\-", _DASH) for d in forms), re.I
-        )
+        dateline = re.compile("|".join(re.escape(d).replace(r"\-", _DASH) for d in forms), re.I)
     image_marker = None
     if markers:
         forms = "|".join(_phrase(m) for m in sorted(set(markers), key=len, reverse=True))
@@ -210,9 +218,21 @@ def name_outlet(raw: str, outlets: Outlets, *, known_only: bool = False) -> str:
     return "" if known_only else text
 
 
+_CREDITS: dict[tuple[str, str], str] = {}  # (outlets file, credit) -> outlet: credits repeat
+
+
 def outlet_of_credit(credit: str, outlets: Outlets) -> str:
     """Return the outlet a photo credit names: "Thanh Hai/The Hanoi Times", "VNA/VNS",
     "Kinhtedothi"; '' when it names a person only."""
+    key = (outlets.fingerprint, credit)
+    if key not in _CREDITS:
+        if len(_CREDITS) > 50_000:
+            _CREDITS.clear()
+        _CREDITS[key] = _outlet_of_credit(credit, outlets)
+    return _CREDITS[key]
+
+
+def _outlet_of_credit(credit: str, outlets: Outlets) -> str:
     known = name_outlet(credit, outlets, known_only=True)
     if known:
         return known
