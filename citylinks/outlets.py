@@ -282,6 +282,9 @@ def list_missing_headers(articles: pd.DataFrame, audit: pd.DataFrame) -> pd.Data
             "missing": missing,
             "title": a["title"].to_numpy(),
             "published": a["published"].to_numpy(),
-            "header lines seen": a["article_id"].map(seen).fillna("").to_numpy(),
+            "header lines seen": a["article_id"]
+            .map(seen)
+            .fillna("(none: the page opens with its title or its text)")
+            .to_numpy(),
         }
     )
