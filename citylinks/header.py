@@ -328,7 +328,12 @@ def _header_kind(
         _scraper_value(m["key"], m["value"], header, outlets)
         return "scraper metadata"
     # Once the date is found, only a short line can be another date line ("Updated …").
-    found = is_date_line(line) if not dated or len(line) <= 60 else None
+    # (A line ending a sentence is never a date line: is_date_line would refuse it.)
+    found = (
+        is_date_line(line)
+        if (not dated or len(line) <= 60) and not line.endswith((".", "?", "!"))
+        else None
+    )
     if found is not None:
         return found
     if markers:

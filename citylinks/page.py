@@ -236,7 +236,7 @@ def _keep_body(lines, header, end, page, text, *, furniture, outlets, markers) -
     """Keep the body's paragraphs (blank-line blocks) from its first line to the footer, without
     captions, image markers, breadcrumbs and repeated furniture."""
     # Rare marks are looked for once in the whole page, then line by line only where present.
-    glued = "(" in text and GLUED_CAPTION.search(text) is not None
+    glued = GLUED_CAPTION.search(text) is not None
     markers = outlets.image_marker if markers else None
     block: list[str] = []
     blocks: list[str] = []
