@@ -37,9 +37,11 @@ NOT_AUTHOR = re.compile(
 # A line a scraper wrote above the text: "Date: 04/02/2025", "Source: https://…"
 SCRAPER_LINE = re.compile(
     r"^(?P<key>title|headline|date|published|publish(?:ed)? date|pubdate|posted|source|url|link|"
-    r"author|authors|hostname|host|site ?name|site)\s*:\s*(?P<value>\S.*)$",
+    r"author|authors|hostname|host|site ?name|site|description|excerpt|summary|tags|categories|"
+    r"language|lang)\s*:\s*(?P<value>\S.*)$",
     re.I,
 )
+_CRUMB_MARKS = re.compile(r" [>»›/|] ")
 URL = re.compile(r"https?://\S+|(?:[\w-]+\.)+[a-z]{2,}(?:/\S*)?$", re.I)
 # Words every English headline of some length holds one of; a line with none and many
 # Vietnamese (or other non-ASCII) words is in another language.
@@ -117,6 +119,8 @@ def _headline_problem(line: str, words: list[str], outlets: Outlets) -> str:
         return "navigation"  # a menu or a row of trending topics
     if line.endswith(":") or (" " not in line.strip() and URL.fullmatch(line)):
         return "navigation"
+    if _CRUMB_MARKS.search(line) and len(_CRUMB_MARKS.findall(line)) >= 2:
+        return "navigation"  # "News › Politics › Hanoi": a breadcrumb without "Home"
     if _is_banner(line, words):
         return "banner in capitals"
     if in_other_language(line, words):
@@ -324,7 +328,7 @@ def _header_kind(
     if furniture and line_key(line) in furniture:
         return "repeated page furniture"
     m = SCRAPER_LINE.match(line) if ":" in line else None
-    if m and m["key"].lower() in ("source", "url", "link", "hostname", "author", "authors"):
+    if m and m["key"].lower() not in ("title", "headline", "date", "published", "posted"):
         _scraper_value(m["key"], m["value"], header, outlets)
         return "scraper metadata"
     # Once the date is found, only a short line can be another date line ("Updated …").

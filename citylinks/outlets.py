@@ -26,10 +26,8 @@ FOOTER_MARKERS = re.compile(
 )
 # A body's opening dateline: "Hanoi (VNA) –", "VGP -", "VTV.vn -", "THE HANOI TIMES —",
 # "VIETNAM, August 9 -": a few words, the first in capitals or an agency in brackets, a dash.
-DATELINE = re.compile(
-    r"^(?P<lead>(?:[A-ZĐ][A-ZĐ0-9.&’']+\b[^-–—\n]{0,40}?|[^-–—\n]{1,40}?\([A-Z]{2,8}\)))\s*[-–—]+"
-    r"(?:\s+|$)"
-)
+DATELINE = re.compile(r"^(?P<lead>[^-–—\n]{1,44}?)\s*[-–—]+(?:\s+|$)")
+AGENCY = re.compile(r"\([A-Z]{2,8}\)")  # "(VNA)", "(VOV)" in a dateline's lead
 # A dash in a YAML dateline stands for any dash, with or without spaces around it.
 _DASH = r"\s*[-–—]+"
 
@@ -85,7 +83,19 @@ def _footer_pattern(entries: list[str]) -> re.Pattern:
 def opening_dateline(line: str) -> re.Match | None:
     """Return the dateline a body line opens with ("Hanoi (VNA) –", "VGP -"), or None."""
     head = line[:48]  # a dateline is short: most lines are passed over at a glance
-    return DATELINE.match(line) if "-" in head or "–" in head or "—" in head else None
+    if not ("-" in head or "–" in head or "—" in head):
+        return None
+    m = DATELINE.match(line)
+    if m is None:
+        return None
+    # The lead opens with a word in capitals ("VGP", "VTV.vn", "HÀ NỘI", "THE HANOI TIMES") or
+    # names an agency in brackets ("Hanoi (VNA)"); "Hanoi - Seoul ties …" is a headline.
+    lead = m.group("lead")
+    first = lead.split(None, 1)[0] if lead.strip() else ""
+    letters = [c for c in first[:3] if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters[:2]) or AGENCY.search(lead):
+        return m
+    return None
 
 
 def has_image_markers(text: str, outlets: Outlets) -> bool:

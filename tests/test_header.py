@@ -132,7 +132,16 @@ def test_the_headline_and_date_are_found_whatever_the_layout(layout):
 
 @pytest.mark.parametrize(
     "dateline",
-    ["Hanoi (VNA) – ", "VGP - ", "VTV.vn - ", "THE HANOI TIMES — ", "WVR - ", "ULAANBAATAR — "],
+    [
+        "Hanoi (VNA) – ",
+        "VGP - ",
+        "VTV.vn - ",
+        "THE HANOI TIMES — ",
+        "WVR - ",
+        "ULAANBAATAR — ",
+        "HÀ NỘI — ",  # capitals with diacritics
+        "PANO - ",
+    ],
 )
 def test_an_opening_dateline_is_the_body_never_the_title(dateline):
     with_title = clean_page(page(TITLE, lead=dateline + LEAD))
@@ -151,6 +160,7 @@ def test_an_opening_dateline_is_the_body_never_the_title(dateline):
         "Log in",
         "Việt Nam vươn mình trong kỷ nguyên mới",  # slogan in Vietnamese
         "Home / Hanoinews",
+        "News › Politics › Hanoi",  # a breadcrumb without "Home"
         "Reactions:",
     ],
 )
@@ -206,13 +216,20 @@ def test_yaml_front_matter_gives_title_date_author_url_and_outlet():
 )
 def test_scraper_lines_above_the_text_are_metadata(line, published):
     text = "\n".join(
-        [line, "Source: https://en.baoquocte.vn/a-story-301245.html", TITLE, "", *body()]
+        [
+            line,
+            "Source: https://en.baoquocte.vn/a-story-301245.html",
+            "Description: Hanoi and Busan will train metro engineers together",
+            TITLE,
+            "",
+            *body(),
+        ]
     )
     page_ = clean_page(text)
     assert (page_.title, page_.published) == (TITLE, published)
     assert page_.outlet == "The World & Vietnam Report"
     assert page_.url == "https://en.baoquocte.vn/a-story-301245.html"
-    assert "Source:" not in page_.text
+    assert "Source:" not in page_.text and "Description" not in page_.text
 
 
 def test_an_ambiguous_day_and_month_of_an_unknown_outlet_is_noted():
@@ -292,3 +309,9 @@ def test_prose_is_a_sentence_of_eight_words_or_more(line, prose):
 )
 def test_lines_in_another_language(line, other):
     assert in_other_language(line, line.split()) is other
+
+
+def test_a_headline_with_a_dash_is_not_a_dateline():
+    title = "US - Vietnam trade ties grow as leaders meet"
+    page_ = clean_page(page("Home / World", title, "March 3, 2024"))
+    assert page_.title == title
