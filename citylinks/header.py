@@ -265,8 +265,11 @@ def read_header(
         byline_authors = split_authors(authors_text) if authors_text.strip() else []
         header.authors = header.authors or byline_authors
 
-    if header.title:  # from front matter or a scraper's "Title:" line
-        pass
+    if header.title:  # from front matter or a scraper's "Title:" line; the page may repeat it
+        same = " ".join(header.title.casefold().split())
+        header.title_at = next(
+            (i for i in candidates if " ".join(lines[i].casefold().split()) == same), -1
+        )
     elif candidates:
         above = [i for i in candidates if i < date_at]
         below = [i for i in candidates if i > date_at]
@@ -295,6 +298,8 @@ def read_header(
             break
         line = lines[i].strip()
         if i == header.title_at and i not in titles_in:
+            if header.title != " ".join(line.split()):  # a scraper's title: the page's own goes
+                header.removed.append(("header", "title (as the scraper gave it)", line))
             continue
         if i == date_at:
             header.removed.append(("header", "byline and date", line))

@@ -315,3 +315,12 @@ def test_a_headline_with_a_dash_is_not_a_dateline():
     title = "US - Vietnam trade ties grow as leaders meet"
     page_ = clean_page(page("Home / World", title, "March 3, 2024"))
     assert page_.title == title
+
+
+def test_a_page_repeating_its_front_matter_title_keeps_it_out_of_the_body():
+    text = "\n".join(
+        ["---", f"title: {TITLE}", "date: 2024-03-02", "---", TITLE, "March 2, 2024", "", *body()]
+    )
+    page_ = clean_page(text)
+    assert (page_.title, page_.published) == (TITLE, "2024-03-02")
+    assert page_.text.startswith(f"{TITLE}\n\n{LEAD}") and page_.text.count(TITLE) == 1
