@@ -8,7 +8,7 @@ import os
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
@@ -16,10 +16,37 @@ from typing import NamedTuple
 import pandas as pd
 
 from citylinks.cache import ResultCache, content_key, few_full_collections, map_articles, map_files
-from citylinks.dates import is_date_line, parse_iso_date
+from citylinks.dates import parse_iso_date
 from citylinks.errors import FolderError, describe_os_error
 from citylinks.files import inspect_corpus_file, list_corpus_files, read_corpus_file
-from citylinks.paths import resolve
+from citylinks.header import (  # noqa: F401  (re-exported: rules that lived here, by their names)
+    AUTHOR_SPLIT,
+    BREADCRUMB,
+    BYLINE_PREFIX,
+    PHOTO_CREDIT,
+    find_caption,
+    split_authors,
+)
+from citylinks.outlets import (  # noqa: F401
+    FOOTER_MARKERS,
+    Outlets,
+    load_outlets,
+    name_outlet,
+    outlet_of_host,
+)
+from citylinks.page import (  # noqa: F401  (re-exported: one page's cleaning, by its old names)
+    NBSP,
+    STANDFIRST_MAX_WORDS,
+    TAG_LINE,
+    WORD,
+    CleanedPage,
+    clean_page,
+    count_words,
+    fold_line,
+    line_key,
+    split_footer,
+)
+from citylinks.paths import DEFAULT_OUTLETS, resolve
 from citylinks.tables import (
     STAMP,
     FrameBuilder,
@@ -30,61 +57,13 @@ from citylinks.tables import (
     write_stage_table,
 )
 
-NBSP = "\u00a0"
+_is_caption = find_caption  # the names these rules had before header.py
+_split_authors = split_authors
 
-# Markers after which a page holds only other articles, tags and sharing links.
-FOOTER_MARKERS = re.compile(
-    r"^(?:RELATED NEWS|RELATED ARTICLES?|RELATED STORIES|Related news|Related articles?|"
-    r"TAGS?:|Tags?:|Other news|OTHER NEWS|More news|MORE NEWS|Read more|READ MORE|"
-    r"See also|Share this( article)?|Most read|MOST READ|Latest news|LATEST NEWS|"
-    r"You may also like|Recommended for you)\b",
-)
-BREADCRUMB = re.compile(r"^(?:Home|Trang chủ)\s*[/>»›|]")
-# A caption ends with a photo credit: "Photos: Thanh Hai/The Hanoi Times"
-PHOTO_CREDIT = re.compile(
-    r"\b(?:Photos?|Photo credit|Source|Image)\s*:\s*(?P<credit>[^.:]{2,80}?)\.?\s*$"
-)
-# Authors before the date in a byline: "Ngoc Mai - Van Ha", "By Ngoc Mai and Lien Ha"
-AUTHOR_SPLIT = re.compile(r"\s+(?:-|–|—|and|&)\s+|\s*[,;]\s*")
-BYLINE_PREFIX = re.compile(r"^(?:by|posted by|written by|updated|published|posted)\s*:?\s*", re.I)
-TAG_LINE = re.compile(r"TAGS?:", re.I)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-# A word: letters and digits, with apostrophes, hyphens or underscores inside. Only counted, so
-# each run of word characters holding a letter or digit is one word, matched without backtracking
-# (the same count as r"[^\W_](?:[\w’'-]*[^\W_])?", 2.5 times faster).
-WORD = re.compile(r"[^\W_][\w’'-]*+")
-
 # Limits that tell a news article from something else saved into the folder.
 MIN_ARTICLE_WORDS = 40  # shorter and without a date line: a note, not an article
 BINARY_CONTROL_SHARE = 0.02  # more control characters than this: not text
-STANDFIRST_MAX_WORDS = 70
-
-
-@dataclass
-class CleanedPage:
-    """One page split into what we keep (title, standfirst, body) and what we removed, and why."""
-
-    title: str = ""
-    standfirst: str = ""
-    paragraphs: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    photo_credits: list[str] = field(default_factory=list)
-    tags: str = ""
-    published: str = ""
-    date_text: str = ""
-    date_format: str = ""
-    warnings: list[str] = field(default_factory=list)
-    removed: list[tuple[str, str, str]] = field(default_factory=list)  # (zone, reason, line)
-    # Computed once per page (in the worker): what duplicate and furniture detection compare.
-    line_keys: frozenset[int] = frozenset()
-    story_key: str = ""
-    words: int = 0
-    text_key: str = ""  # cache.content_key(text): what later stages key their results by
-
-    @property
-    def text(self) -> str:
-        """Title, standfirst and body as the text later stages analyse."""
-        return "\n\n".join(p for p in [self.title, self.standfirst, *self.paragraphs] if p)
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
@@ -106,209 +85,6 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
     if controls > BINARY_CONTROL_SHARE * len(head):
         return None, encoding, "binary file, not text (control characters)"
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding, ""
-
-
-def fold_line(line: str) -> str:
-    """Return a line's comparison key: case and white space (incl. no-break spaces) folded."""
-    return " ".join(line.casefold().split())
-
-
-def line_key(line: str) -> int:
-    """Return a stable 64-bit key of a line with case and white space folded (0 for a blank line).
-
-    Furniture detection compares a key per line of every article: numbers, not the lines."""
-    return _folded_key(fold_line(line))
-
-
-def _folded_key(folded: str) -> int:
-    if not folded:
-        return 0
-    digest = hashlib.blake2b(folded.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") or 1
-
-
-# For count_words on ASCII text: a letter or digit becomes "a", what else WORD lets a word hold
-# ("_", "'", "-") becomes "-", anything else a space. A word then starts at each " a", or at a
-# " -" whose run of non-spaces holds an "a".
-_WORD_BYTES = (
-    bytes(
-        ord("a") if chr(i).isalnum() else ord("-") if chr(i) in "_'-" else ord(" ")
-        for i in range(128)
-    )
-    + b" " * 128
-)
-# Common non-ASCII characters, replaced by what they are to WORD, so most texts are ASCII.
-_WORD_ASCII = {"’": "'", "‘": " ", "“": " ", "”": " ", "—": " ", "–": " ", "…": " ", NBSP: " "}
-
-
-def count_words(text: str) -> int:
-    """Count the words in a text: the matches of WORD."""
-    if not text.isascii():
-        for char, same in _WORD_ASCII.items():
-            if char in text:
-                text = text.replace(char, same)
-        if not text.isascii():  # other letters or signs: the regex itself
-            return WORD.subn("", text)[1]  # counts without making a string per word
-    # Six times faster than the regex: C-speed passes, no step per word.
-    marks = b" " + text.encode("ascii").translate(_WORD_BYTES)
-    count = marks.count(b" a")
-    i = marks.find(b" -")
-    while i >= 0:
-        end = marks.find(b" ", i + 1)
-        end = len(marks) if end < 0 else end
-        count += b"a" in marks[i + 1 : end]  # "'tis", "-5": a word; " - ": none
-        i = marks.find(b" -", end)
-    return count
-
-
-def _tidy(line: str) -> str:
-    # No-break spaces and runs of spaces inside a line carry no meaning once the line is kept
-    # (str.split takes a no-break space for white space).
-    return " ".join(line.split())
-
-
-def _split_authors(text: str) -> list[str]:
-    text = BYLINE_PREFIX.sub("", text.strip(" ,/|-–—·"))
-    return [a.strip() for a in AUTHOR_SPLIT.split(text) if a.strip() and count_words(a) <= 5]
-
-
-def _is_caption(raw: str) -> str:
-    """Return the photo credit ('' if none) when a line is a photo caption, else None."""
-    credit = PHOTO_CREDIT.search(raw) if ":" in raw else None
-    if credit:
-        return credit.group("credit").strip()
-    if raw.startswith(NBSP):
-        return ""
-    return None
-
-
-def clean_page(text: str, *, furniture: frozenset[int] = frozenset()) -> CleanedPage:
-    """Split a saved page into header, body and footer; keep the article, record what went."""
-    page = CleanedPage()
-    lines = text.split("\n")
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    if not nonblank:
-        return page
-
-    # Footer: everything from the first footer marker on (after the first few lines).
-    end = len(lines)
-    for i in nonblank[2:]:
-        if FOOTER_MARKERS.match(lines[i].strip()):
-            end = i
-            break
-    if end < len(lines):
-        footer = [line.strip() for line in lines[end:] if line.strip()]
-        for line in footer:
-            if TAG_LINE.match(line):
-                page.tags = line.split(":", 1)[1].strip()
-        page.removed.append(
-            ("footer", f"footer: {len(footer)} lines from '{footer[0][:40]}'", " | ".join(footer))
-        )
-
-    # Header: the byline or date line within the first lines; the title sits just above it
-    # (Hanoi Times "Ngoc Mai 15:37, 2024/03/22") or just below it ("Nov 06, 2024 / 16:06").
-    head = [i for i in nonblank if i < end][:12]
-    date_at, found = None, None
-    for i in head:
-        found = is_date_line(lines[i])
-        if found:
-            date_at = i
-            break
-    title_at = None
-    crumbs: list[int] = []
-    if date_at is not None:
-        above = [
-            i
-            for i in head
-            if i < date_at
-            and not BREADCRUMB.match(lines[i].strip())
-            and line_key(lines[i]) not in furniture
-        ]
-        below = [i for i in nonblank if date_at < i < end]
-        authors_text = lines[date_at][: lines[date_at].find(found.text)]
-        if above and (authors_text.strip() or not below) and len(above) >= 1:
-            # Title above the byline; lines above the title are navigation.
-            title_at = above[-1]
-        elif below:
-            title_at = below[0]
-        page.authors = _split_authors(authors_text) if authors_text.strip() else []
-        page.date_text, page.date_format = found.text, found.fmt
-        if found.value:
-            page.published = found.value.isoformat()
-        else:
-            page.warnings.append(f"byline date {found.problem}; publish date left empty")
-    else:
-        page.warnings.append("no publish date found in the page header")
-        crumbs = [i for i in head if BREADCRUMB.match(lines[i].strip())]
-        # Lines above a "Home / …" breadcrumb are site navigation, never the title.
-        for i in (i for i in head if not crumbs or i > crumbs[0]):
-            line = lines[i].strip()
-            if (
-                BREADCRUMB.match(line)
-                or line_key(line) in furniture
-                or _is_caption(lines[i]) is not None
-            ):
-                continue
-            title_at = i
-            break
-
-    body_start = (title_at if title_at is not None else -1) + 1
-    if title_at is None and date_at is None and crumbs:
-        body_start = crumbs[-1] + 1
-    if date_at is not None:
-        body_start = max(body_start, date_at + 1)
-    for i in nonblank:
-        if i >= body_start or i >= end:
-            break
-        line = lines[i].strip()
-        if i == title_at:
-            page.title = _tidy(line)
-        elif i == date_at:
-            page.removed.append(("header", "byline and date", line))
-        elif BREADCRUMB.match(line):
-            page.removed.append(("header", "breadcrumb", line))
-        else:
-            page.removed.append(("header", "navigation", line))
-
-    # Body: drop captions and repeated page furniture; keep paragraphs as blank-line blocks.
-    block: list[str] = []
-    blocks: list[str] = []
-    for i in range(body_start, end):
-        raw = lines[i]
-        if not raw.strip():
-            if block:
-                blocks.append("\n".join(block))
-                block = []
-            continue
-        credit = _is_caption(raw)
-        if credit is not None:
-            if credit and credit not in page.photo_credits:
-                page.photo_credits.append(credit)
-            page.removed.append(("body", "photo caption", raw.strip()))
-            continue
-        if BREADCRUMB.match(raw.strip()):
-            page.removed.append(("body", "breadcrumb", raw.strip()))
-            continue
-        if furniture and line_key(raw) in furniture:
-            page.removed.append(("body", "repeated page furniture", raw.strip()))
-            continue
-        block.append(_tidy(raw))
-    if block:
-        blocks.append("\n".join(block))
-
-    # Standfirst: a short summary paragraph straight under the title, when a body follows it.
-    if len(blocks) >= 3 and count_words(blocks[0]) <= STANDFIRST_MAX_WORDS:
-        page.standfirst = blocks.pop(0).replace("\n", " ")
-    page.paragraphs = blocks
-    # Each line is folded once, for both its furniture key and the story's key. Kept lines are
-    # tidied (single spaces, none at either end), so casefolding them is folding them.
-    body = [line for block in blocks for line in block.casefold().split("\n")]
-    page.line_keys = frozenset(map(_folded_key, [page.standfirst.casefold(), *body]))
-    page.story_key = _folded_story_key(body)
-    text = page.text
-    page.words = count_words(text)
-    page.text_key = content_key(text)  # here, in the worker: later stages need not hash it
-    return page
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9_-]+")
@@ -531,6 +307,10 @@ class _Kept(NamedTuple):
     standfirst: str
     published: str
     date_text: str
+    date_source: str
+    outlet: str
+    url: str
+    has_prose: bool
     authors: list[str]
     photo_credits: list[str]
     tags: str
@@ -584,29 +364,34 @@ def _cut_fields(kept: _Kept) -> _Kept:
 
 
 def _read_and_clean(
-    _shared, path: str, max_bytes: int, data: bytes | None, digest: str = "", *listed
+    outlets: Outlets, path: str, max_bytes: int, data: bytes | None, digest: str = "", *listed
 ) -> tuple[dict, _PackedPage | None]:
     """Read (unless `data` holds the bytes; `listed`: the file's inode and corpus folder, as
     `read_corpus_file` checks them) and clean one file: the per-article work, a pure function
-    of the file."""
+    of the file (and the outlets file)."""
     try:
         text, fields = _read_page(
             path, max_bytes=max_bytes, data=data, digest=digest, listed=listed
         )
     except OSError as exc:
         return {"reason": f"could not be read: {exc.strerror or exc}"}, None
-    return fields, (_pack_page(clean_page(text)) if text is not None else None)
+    if text is None:
+        return fields, None
+    return fields, _pack_page(clean_page(text, outlets=outlets))
 
 
 def _clean_again(
-    furniture: frozenset[int], path: str, max_bytes: int, *listed
+    shared: tuple[frozenset[int], Outlets], path: str, max_bytes: int, *listed
 ) -> _PackedPage | None:
     """Clean one file again, now that the corpus's page furniture is known."""
+    furniture, outlets = shared
     try:
         text, _fields = _read_page(path, max_bytes=max_bytes, listed=listed)
     except OSError:
         return None
-    return _pack_page(clean_page(text, furniture=furniture)) if text is not None else None
+    if text is None:
+        return None
+    return _pack_page(clean_page(text, furniture=furniture, outlets=outlets))
 
 
 def _cleaning_job(path: str, max_bytes: int, inode: int, root: str) -> tuple[str | None, tuple]:
@@ -620,13 +405,6 @@ def _cleaning_job(path: str, max_bytes: int, inode: int, root: str) -> tuple[str
         return None, (path, max_bytes, None, "", inode, root)
     digest = hashlib.sha256(data).hexdigest()
     return content_key(digest, _suffix(path).lower()), (path, max_bytes, data, digest)
-
-
-def _folded_story_key(folded_lines: list[str]) -> str:
-    # Same story saved twice: equal once case, white space and line endings are folded, i.e.
-    # fold_line(" ".join(paragraphs)); folding a line at a time and joining the non-blank ones
-    # gives the same words with the same single spaces.
-    return hashlib.sha1(" ".join(filter(None, folded_lines)).encode("utf-8")).hexdigest()
 
 
 def _shingles(text: str, size: int = 5) -> set[int]:
@@ -646,13 +424,15 @@ def load_articles(
     max_file_mb: float = 10.0,
     workers: int = 0,
     cache_dir: str | Path | None = None,
+    outlets_file: str | Path = DEFAULT_OUTLETS,
 ) -> Corpus:
     """Read every article file in a folder into one clean row each, with an audit of the cleaning.
 
-    Files are read and cleaned in `workers` processes (0: one per core); with `cache_dir`, each
+    Outlets' markers, date order and furniture come from `outlets_file`. Files are read and cleaned in `workers` processes (0: one per core); with `cache_dir`, each
     file's cleaning is kept by its content and reused while the code and settings are unchanged.
     """
     corpus_dir = resolve(corpus_dir)
+    outlets = load_outlets(outlets_file)
     overrides, notes = read_metadata(corpus_dir)
     rows: list[dict] = []
     todo: list[tuple[dict, str, int]] = []  # (row, file to open, its inode as listed)
@@ -686,7 +466,9 @@ def load_articles(
             continue
         todo.append((row, path, inode))
     max_bytes = int(max_file_mb * 1e6)
-    cache = ResultCache(cache_dir, "cleaned-pages", config=f"max_bytes {max_bytes}")
+    cache = ResultCache(
+        cache_dir, "cleaned-pages", config=f"max_bytes {max_bytes} outlets {outlets.fingerprint}"
+    )
     keys: dict[str, str | None] = {}  # each file's cache key, for the second cleaning
 
     # Each file is read, hashed, looked up and (unless found) cleaned in a worker.
@@ -694,6 +476,7 @@ def load_articles(
         _read_and_clean,
         ((path, max_bytes, inode, root) for _row, path, inode in todo),
         key_of=_cleaning_job,
+        shared=outlets,
         cache=cache,
         workers=workers,
         total=len(todo),
@@ -720,7 +503,12 @@ def load_articles(
             for _file, path, inode in (files[aid] for aid in again)
         )
         redone = map_articles(
-            _clean_again, jobs, shared=furniture, cache=cache, workers=workers, total=len(again)
+            _clean_again,
+            jobs,
+            shared=(furniture, outlets),
+            cache=cache,
+            workers=workers,
+            total=len(again),
         )
         for aid, page in zip(again, redone, strict=True):
             if page is not None:
@@ -746,17 +534,21 @@ def load_articles(
             title=page.title,
             standfirst=page.standfirst,
             published=page.published,
-            date_source="page header" if page.published else "",
+            date_source=page.date_source if page.published else "",
             authors=";".join(page.authors),
             photo_credits=";".join(page.photo_credits),
             tags=page.tags,
-            source=_outlet(page),
-            url="",
+            source=page.outlet,
+            url=page.url,
             words=page.words,
             text_key=page.text_key,
         )
         warnings = list(page.warnings)
         meta = overrides.pop(row["file"], None)
+        if meta and meta.get("source"):  # one name per outlet, as the pages' credits give it
+            meta["source"] = name_outlet(meta["source"], outlets)
+        if meta and not meta.get("source") and meta.get("url") and not row["source"]:
+            meta["source"] = outlet_of_host(meta["url"], outlets)
         if meta:
             changed = []
             for key in ("published", "title", "source", "url"):
@@ -772,11 +564,11 @@ def load_articles(
                 status="quarantined",
                 reason="no article text left after cleaning (only navigation, captions or footer)",
             )
-        elif row["words"] < MIN_ARTICLE_WORDS and not page.date_text:
+        elif row["words"] < MIN_ARTICLE_WORDS and not page.date_text and not page.has_prose:
             row.update(
                 status="quarantined",
-                reason=f"not a news article: {row['words']} words, no title line with a "
-                "byline or date",
+                reason=f"not a news article: {row['words']} words, no sentence, no title line "
+                "with a byline or date",
             )
         else:
             story = page.story_key
@@ -1030,16 +822,6 @@ class _PageStore:
             np.frombuffer(self._keys, dtype=np.uint64),
             np.frombuffer(self._owner, dtype=np.int64),
         )
-
-
-def _outlet(page: CleanedPage | _Kept) -> str:
-    # "Photos: Thanh Hai/The Hanoi Times" names the outlet after the photographer.
-    for credit in page.photo_credits:
-        if "/" in credit:
-            return credit.rsplit("/", 1)[1].strip()
-        if credit.lower().startswith("the "):
-            return credit
-    return ""
 
 
 def summarise_corpus(corpus: Corpus) -> dict[str, object]:

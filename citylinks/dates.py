@@ -45,10 +45,12 @@ DATE_PATTERNS = [
         "Month DD, YYYY",
         re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
     ),
-    # "21 March 2024"
+    # "21 March 2024", also glued to a byline's initials: "by H.L24 October 2019"
     (
         "DD Month YYYY",
-        re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s+(?P<y>\d{{4}})\b", re.I),
+        re.compile(
+            rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s+(?P<y>\d{{4}})\b", re.I
+        ),
     ),
     # Day first, as Vietnamese outlets print it: 22/03/2024, 22-03-2024, 22.03.2024
     (
@@ -59,14 +61,26 @@ DATE_PATTERNS = [
     ),
 ]
 
+_YEAR = re.compile(r"\d{4}")
+
 # A byline or date line is short: the date, maybe a time, authors and a word like "Updated".
 MAX_DATE_LINE_CHARS = 140
 MAX_DATE_LINE_WORDS = 14
 
 
+# A label saying a date is a later revision, not the first publication.
+UPDATE_LABEL = re.compile(r"(?:last\s+)?(?:updated?|modified|edited|revised)|cập nhật", re.I)
+
+
+_MAY_BE_UPDATE = re.compile(r"dat|dif|dit|vis|nhật", re.I)  # a quick look before UPDATE_LABEL
+
+
 @dataclass(frozen=True)
 class FoundDate:
-    """A date found in a line: the value (None when impossible), its text and format."""
+    """A date found in a line: the value (None when impossible), its text and format.
+
+    `ambiguous` says that day and month could be swapped (both 12 or less: "04/02/2025");
+    `updated` that a label such as "Last updated" stands before it."""
 
     value: date | None
     text: str
@@ -74,10 +88,37 @@ class FoundDate:
     start: int
     end: int
     problem: str = ""
+    ambiguous: bool = False
+    updated: bool = False
 
 
-def find_date(line: str) -> FoundDate | None:
-    """Return the first date in a line in a recognised format, or None."""
+def _found(m: re.Match, fmt: str, *, month_first: bool, updated: bool = False) -> FoundDate:
+    parts = m.groupdict()
+    ambiguous = False
+    if parts.get("mon"):
+        day, month = int(parts["d"]), MONTHS[parts["mon"].lower()]
+    else:
+        day, month = int(parts["d"]), int(parts["m"])
+        if fmt == "DD/MM/YYYY":
+            ambiguous = day <= 12 and month <= 12 and day != month
+            # Day first unless the outlet is known to print month first; a reading that is
+            # impossible one way ("13/04") is taken the other way.
+            if (month_first and day <= 12) or month > 12:
+                day, month = month, day
+    try:
+        value, problem = date(int(parts["y"]), month, day), ""
+    except ValueError:
+        value, problem = None, f"'{m.group(0)}' is not a real date"
+    return FoundDate(value, m.group(0), fmt, m.start(), m.end(), problem, ambiguous, updated)
+
+
+def find_date(line: str, *, month_first: bool = False) -> FoundDate | None:
+    """Return the first date in a line in a recognised format, or None.
+
+    Numeric dates are read day first ("04/02/2025" is 4 February), as Vietnamese outlets print
+    them, unless `month_first`."""
+    if not _YEAR.search(line):
+        return None  # every format has a four-digit year: one quick look spares six
     best = None
     for fmt, pattern in DATE_PATTERNS:
         m = pattern.search(line)
@@ -85,23 +126,35 @@ def find_date(line: str) -> FoundDate | None:
             best, best_fmt = m, fmt
     if best is None:
         return None
-    parts = best.groupdict()
-    month = MONTHS[parts["mon"].lower()] if parts.get("mon") else int(parts["m"])
-    try:
-        value = date(int(parts["y"]), month, int(parts["d"]))
-        problem = ""
-    except ValueError:
-        value = None
-        problem = f"'{best.group(0)}' is not a real date"
-    return FoundDate(value, best.group(0), best_fmt, best.start(), best.end(), problem)
+    return _found(best, best_fmt, month_first=month_first)
 
 
-def is_date_line(line: str) -> FoundDate | None:
+def find_publish_date(line: str, *, month_first: bool = False) -> FoundDate | None:
+    """Return the date of first publication a line shows: its first date not labelled as an
+    update ("Posted 03/05/2024 | Last updated 05/05/2024" gives 3 May), else its first date."""
+    first = find_date(line, month_first=month_first)
+    if first is None or not _MAY_BE_UPDATE.search(line):
+        return first
+    found = []
+    for fmt, pattern in DATE_PATTERNS:
+        for m in pattern.finditer(line):
+            if not any(m.start() < f.end() and f.start() < m.end() for f, _ in found):
+                found.append((m, fmt))
+    found.sort(key=lambda pair: pair[0].start())
+    dates, since = [], 0
+    for m, fmt in found:
+        label = UPDATE_LABEL.search(line, since, m.start())
+        dates.append(_found(m, fmt, month_first=month_first, updated=label is not None))
+        since = m.end()
+    return next((d for d in dates if not d.updated), dates[0])
+
+
+def is_date_line(line: str, *, month_first: bool = False) -> FoundDate | None:
     """Return the date if the line is a byline or dateline (short, mostly a date), else None."""
     text = line.strip()
     if not text or len(text) > MAX_DATE_LINE_CHARS:
         return None
-    found = find_date(text)
+    found = find_publish_date(text, month_first=month_first)
     if found is None:
         return None
     rest = (text[: found.start] + " " + text[found.end :]).strip(" ,/|-–—·")

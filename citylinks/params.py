@@ -61,6 +61,13 @@ PARAMS: dict[str, Param] = {
             "config/my-partners.yaml",
         ),
         Param(
+            "outlets_file",
+            "config/outlets.yaml",
+            str,
+            "news outlets: names, datelines, date order and page furniture (YAML)",
+            "config/my-outlets.yaml",
+        ),
+        Param(
             "home_city",
             "Hanoi",
             str,

@@ -14,6 +14,7 @@ from citylinks.corpus import (
     load_articles,
     make_article_id,
 )
+from citylinks.paths import ROOT
 
 NBSP = "\u00a0"
 NAV = "WORDS ON THE STREET 70th anniversary of Hanoi's Liberation Day Covid-19 Pandemic"
@@ -284,7 +285,7 @@ def test_metadata_csv_overrides_and_fills(make_corpus):
     assert (row.published, row.date_source, row.source) == (
         "2024-05-01",
         "metadata.csv",
-        "Hanoi Times",
+        "The Hanoi Times",  # one name per outlet: metadata.csv's "Hanoi Times" is normalised
     )
     assert "published" in row.overridden and "url" in row.overridden
     assert "no publish date" not in row.warnings
@@ -458,3 +459,114 @@ def test_fields_within_their_limits_are_left_alone():
         [],
     )
     assert packed.removed == (("h",), ("nav",), ("x",))
+
+
+# The development set of other outlets' layouts, beside the clone (../shared/formats).
+FORMATS = ROOT.parent / "shared" / "formats"
+# The outlet each page shows (its address, dateline, end or photo credit; "" where none).
+SHOWN_OUTLETS = {
+    "f01_hanoitimes_prague.txt": "The Hanoi Times",  # "THE HANOI TIMES —", photo credits
+    "f02_vietnamplus_kualalumpur.txt": "Vietnam News Agency",  # "Hanoi (VNA) –"
+    "f03_vgp_astana.txt": "Vietnam Government Portal",  # "VGP -"
+    "f04_vtv_saintpetersburg.txt": "VTV",  # "VTV.vn -"
+    "f05_hoanhap_incheon.txt": "",  # the page names no outlet
+    "f06_kinhtedothi_wellington.txt": "Kinh te & Do thi",  # "Photos: Kinhtedothi"
+    "f07_yaml_vov_hamburg.txt": "VOV",  # hostname: english.vov.vn
+    "f08_crawler_wvr_rome.txt": "The World & Vietnam Report",  # Source: en.baoquocte.vn
+    "f09_einpresswire_ulaanbaatar.txt": "Viet Nam News",  # "Source: Viet Nam News"
+    "f10_qdnd_manila_who.txt": "Vietnam News Agency",  # "Source: VNA"
+    "f11_dfa_warsaw.txt": "",  # the page names no outlet
+    "f12_vnanet_madrid.txt": "Vietnam News Agency",  # "Hanoi (VNA) –", end credit "VNA"
+}
+
+
+@pytest.fixture(scope="module")
+def seeds_and_formats(tmp_path_factory):
+    """The seeds and the development pages read together, with their labels."""
+    if not (FORMATS / "labels.yaml").exists():
+        pytest.skip("../shared/formats is not beside the clone")
+    import shutil
+
+    import yaml
+    from runs import copy_seeds
+
+    folder = copy_seeds(tmp_path_factory.mktemp("formats") / "corpus")
+    for page in FORMATS.glob("*.txt"):
+        shutil.copy(page, folder / page.name)
+    labels = yaml.safe_load((FORMATS / "labels.yaml").read_text(encoding="utf-8"))
+    articles = load_articles(folder, workers=1).articles.set_index("file")
+    return articles, labels
+
+
+def test_every_development_page_gives_its_title_date_and_outlet(seeds_and_formats):
+    articles, labels = seeds_and_formats
+    assert set(SHOWN_OUTLETS) == {label["file"] for label in labels}
+    for label in labels:
+        row = articles.loc[label["file"]]
+        assert row.status == "ok", (label["file"], row.reason)  # no real article thrown away
+        assert row.title == label["title"], label["file"]
+        assert row.published == (label["publish_date"] or ""), label["file"]  # null: no date
+        assert row.source == SHOWN_OUTLETS[label["file"]], label["file"]
+        for trap in label["traps"]:
+            assert trap not in row.title or trap in label["title"], (label["file"], trap)
+        assert "|" not in row.source
+
+
+def test_the_seeds_read_as_before_beside_other_layouts(seeds_and_formats):
+    articles, _ = seeds_and_formats
+    seeds = articles[articles.index.str.match(r"\d{3}_")]
+    assert list(seeds.status) == ["ok"] * 5
+    assert list(seeds.published) == [
+        "2024-03-22",
+        "2023-12-18",
+        "2024-11-06",
+        "2024-04-02",
+        "2023-10-27",
+    ]
+    assert set(seeds.source) == {"The Hanoi Times"}
+    assert seeds.title.iloc[4] == "South Korea is Hanoi’s traditional and important partner"
+
+
+def test_captions_glued_to_a_dateline_go_and_the_sentence_after_them_stays(seeds_and_formats):
+    articles, _ = seeds_and_formats
+    text = articles.loc["f02_vietnamplus_kualalumpur.txt", "text"]
+    assert "(Source: VNA)" not in text and "exchange the signed memorandum" not in text
+    assert "Hanoi (VNA) – Hanoi and Kuala Lumpur on June 15 signed" in text
+    assert "Vietnam. Speaking at the ceremony" in text  # glued sentences split
+    madrid = articles.loc["f12_vnanet_madrid.txt", "text"]
+    assert "hinh anh" not in madrid and "(Source: VNA)" not in madrid
+    assert madrid.startswith("Hanoi, Madrid seek closer ties in water management, tourism\n\n")
+
+
+def test_footers_and_interface_lines_of_other_outlets_are_removed(seeds_and_formats):
+    articles, _ = seeds_and_formats
+    gone = {
+        "f01_hanoitimes_prague.txt": ["Log in", "Lisbon", "Vienna", "Reactions:"],
+        "f04_vtv_saintpetersburg.txt": ["Exchange Rates", "Mid-market"],
+        "f05_hoanhap_incheon.txt": ["Chile", "Perth"],
+        "f06_kinhtedothi_wellington.txt": ["Đăng nhập", "Helsinki", "Brazil"],
+        "f07_yaml_vov_hamburg.txt": ["Bremen", "Mời quý độc giả", "hostname:"],
+        "f09_einpresswire_ulaanbaatar.txt": ["press releases", "Vladivostok", "Almaty"],
+        "f11_dfa_warsaw.txt": ["Slovakia", "Ankara", "-Minh Chau-"],
+        "f03_vgp_astana.txt": ["Ảnh 1", "Thu Trang"],
+    }
+    for file, words in gone.items():
+        for word in words:
+            assert word not in articles.loc[file, "text"], (file, word)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a short note of real sentences, without a date: an article, kept
+        (
+            "Hanoi and Busan sign a memorandum\n\nHanoi and the South Korean city of Busan "
+            "signed a memorandum on metro training on Monday. The first engineers leave in May.",
+            "ok",
+        ),
+        ("milk, eggs, bread\ncall the plumber on Tuesday", "quarantined"),  # no sentence at all
+    ],
+)
+def test_a_page_is_not_an_article_only_when_no_prose_is_left(make_corpus, text, status):
+    row = load_articles(make_corpus({"short.txt": text})).articles.iloc[0]
+    assert row.status == status, row.reason

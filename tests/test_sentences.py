@@ -11,9 +11,11 @@ import pytest
 from citylinks.sentences import (
     KNOWN_ABBREVIATIONS,
     cut_sentences,
+    has_glued_sentences,
     learn_abbreviations,
     learned_abbreviations,
     train_sentence_splitter,
+    unglue_sentences,
     with_known_abbreviations,
 )
 
@@ -129,3 +131,39 @@ def test_sentences_are_cut_as_the_plain_rule_cuts_them():
     for _ in range(3000):
         block = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
         assert cut_sentences(block, abbreviations) == plain_cut(block, abbreviations), block
+
+
+@pytest.mark.parametrize(
+    ("text", "unglued"),
+    [
+        (
+            "for the 2019-2021 period.The signing formed part of the visit.",
+            "for the 2019-2021 period. The signing formed part of the visit.",
+        ),
+        (
+            "to Vietnam.Speaking at it, he said.He left.",
+            "to Vietnam. Speaking at it, he said. He left.",
+        ),
+        ("in 2024.The city grew.", "in 2024. The city grew."),
+        ("The U.S.Army and the U.K. met.", None),  # capitals before the dot: an abbreviation
+        ("It rose 3.5 percent.", None),  # a decimal
+        ("Visit VTV.vn or No.1 Street.", None),  # a site name, a number
+        ("See www.Hanoitimes.vn/News.Html for more.", None),  # an address
+        ("Write to press@Hanoi.gov.vn today.", None),
+        ("capitals.-VNA", None),
+    ],
+)
+def test_glued_sentences_get_their_space_back(text, unglued):
+    result, places = unglue_sentences(text)
+    assert result == (unglued or text)
+    assert bool(places) is (unglued is not None)
+    assert has_glued_sentences(text) or unglued is None
+
+
+def test_unglued_sentences_are_cut_apart():
+    text, _ = unglue_sentences("Hanoi signed the MoU on Monday.The two cities will exchange staff.")
+    spans = cut_sentences(text, frozenset())
+    assert [text[s:e] for s, e in spans] == [
+        "Hanoi signed the MoU on Monday.",
+        "The two cities will exchange staff.",
+    ]
