@@ -381,6 +381,9 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
                 drafter.submit(_load_overview)
         current = None
         print("Rendering the reports", flush=True)
+        evidence = drafter.submit(
+            _write_evidence, stage_out, stage_work, reports=reports, cache_dir=work / "cache"
+        )
         files, fingerprint = drafter.submit(corpus_fingerprint, stage_work).result()
         info = {
             "started": stamp.isoformat(timespec="seconds"),
@@ -395,10 +398,16 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             "code_version": code_version(),
             "packages": package_versions(),
         }
-        for draft, (href, _) in zip(drafts, reports, strict=True):
+        for draft, (href, _) in zip(drafts, reports[: len(drafts)], strict=True):
             page = fill_provenance(draft.result(), info)
             (stage_out / href).write_text(page, encoding="utf-8")
-        drafter.submit(_write_overview, stage_out, stage_work, info=info, reports=reports).result()
+        seconds = sum(evidence.result().values())
+        print(f"Evidence pages: done in {seconds:.1f} s", flush=True)
+        # The work folder still holds the last successful run's tables: what is new is told
+        # against them before this run's replace them.
+        drafter.submit(
+            _write_overview, stage_out, stage_work, info=info, reports=reports, previous=work
+        ).result()
         swap_into(stage_out, out)
         swap_into(stage_work, work)
     except RunFailed as exc:
@@ -481,20 +490,37 @@ def _load_overview() -> None:
     import citylinks.overview  # noqa: F401
 
 
-def _write_overview(out: Path, work: Path, *, info: dict, reports: list[tuple[str, str]]) -> None:
+def _write_overview(
+    out: Path, work: Path, *, info: dict, reports: list[tuple[str, str]], previous: Path
+) -> None:
     # Run in the side process that drafts pages, so that run_all.py's own never loads pandas.
     from citylinks.overview import write_overview as write
 
-    write(out, work, info=info, reports=reports)
+    write(out, work, info=info, reports=reports, previous=previous)
+
+
+def _write_evidence(
+    out: Path, work: Path, *, reports: list[tuple[str, str]], cache_dir: Path
+) -> dict[str, float]:
+    # Run in the side process too, while this one fills in the stages' pages.
+    from citylinks.evidence import write_evidence_pages
+    from citylinks.publish import navigation_html
+
+    return write_evidence_pages(work, out, nav=navigation_html(reports), cache_dir=cache_dir)
 
 
 def report_links(stages: list[Path]) -> list[tuple[str, str]]:
-    """Return (page, title) for each stage's report, titles from the notebooks' headings."""
+    """Return (page, title) for each stage's report, titles from the notebooks' headings, then
+    the evidence pages."""
     import nbformat
 
+    from citylinks.paths import EVIDENCE_PAGES
     from citylinks.publish import notebook_title
 
-    return [(f"{nb.stem}.html", notebook_title(nbformat.read(nb, as_version=4))) for nb in stages]
+    stage_pages = [
+        (f"{nb.stem}.html", notebook_title(nbformat.read(nb, as_version=4))) for nb in stages
+    ]
+    return stage_pages + EVIDENCE_PAGES
 
 
 def _discard(*folders: Path) -> None:

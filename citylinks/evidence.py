@@ -1,0 +1,667 @@
+"""Evidence pages: from every figure to the sentences behind it, as static, offline HTML."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import time
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from citylinks.paths import PARTNER_EVIDENCE_PAGE as PARTNER_PAGE
+from citylinks.paths import SECTOR_EVIDENCE_PAGE as SECTOR_PAGE
+
+CAP = 20  # sentences shown per group (a sector's period, a partner's engagements or mentions)
+PER_ARTICLE = 3  # sentences naming a partner shown from one article, at most
+UNDATED = "undated"  # the group of articles without a publish date
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+# --- Anchors: stable, slug-safe, the same wherever a figure or a table links them ---------------
+
+
+def slug(text: str) -> str:
+    """Return a slug of `text` for an anchor: lowercase ASCII letters, digits and hyphens.
+
+    Text that folding changes or empties (accents, other scripts) gets a short hash of itself,
+    so two names never share a slug ("São Paulo" and "Sao Paulo")."""
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    base = _NOT_SLUG.sub("-", folded.lower()).strip("-")
+    plain = _NOT_SLUG.sub("-", str(text).lower()).strip("-")
+    if base and base == plain:
+        return base
+    digest = hashlib.blake2b(str(text).encode("utf-8"), digest_size=3).hexdigest()
+    return f"{base}-{digest}" if base else digest
+
+
+def sector_anchor(sector: str, period: str | None = None) -> str:
+    """Return the anchor of a sector's section (by its lexicon id), or of one of its periods."""
+    anchor = f"sector-{slug(sector)}"
+    return f"{anchor}-{slug(period or UNDATED)}" if period is not None else anchor
+
+
+def partner_anchor(name: str) -> str:
+    """Return the anchor of a partner's section (by its name as the tables write it)."""
+    return f"partner-{slug(name)}"
+
+
+def sector_href(sector: str, period: str | None = None) -> str:
+    """Return the link, from a report, to a sector's evidence (or one period of it)."""
+    return f"{SECTOR_PAGE}#{sector_anchor(sector, period)}"
+
+
+def partner_href(name: str) -> str:
+    """Return the link, from a report, to a partner's evidence."""
+    return f"{PARTNER_PAGE}#{partner_anchor(name)}"
+
+
+# --- Capping: which rows a group shows --------------------------------------------------------
+
+
+def cap_groups(
+    rows: pd.DataFrame, *, by: list[str], newest: str, article: str = "article_id", cap: int = CAP
+) -> pd.DataFrame:
+    """Return the rows each group shows, at most `cap`, newest first, with `shown` and `total`
+    (the group's row count).
+
+    Articles take turns: the first row of each article, newest article first, then the second
+    rows, so one long article cannot fill a group alone."""
+    if rows.empty:
+        return rows.assign(turn=pd.Series(dtype="int64"), total=pd.Series(dtype="int64"))
+    ranked = rows.assign(turn=rows.groupby([*by, article], sort=False).cumcount())
+    ranked = ranked.sort_values(
+        [*by, "turn", newest, article],
+        ascending=[True] * len(by) + [True, False, True],
+        kind="stable",
+    )
+    ranked["total"] = ranked.groupby(by, sort=False)[article].transform("size")
+    chosen = ranked[ranked.groupby(by, sort=False).cumcount() < cap]
+    return chosen.sort_values(
+        [*by, newest, article, "turn"],
+        ascending=[True] * len(by) + [False, True, True],
+        kind="stable",
+    )
+
+
+# --- Reading the stage tables ----------------------------------------------------------------
+
+
+def _read(work: Path, name: str, columns: list[str]) -> pd.DataFrame | None:
+    import pyarrow.parquet as pq
+
+    path = work / f"{name}.parquet"
+    if not path.exists():
+        return None
+    present = set(pq.read_schema(path).names)
+    if not set(columns) <= present:
+        return None  # a table from an older version: no evidence rather than a crash
+    return pd.read_parquet(path, columns=columns)
+
+
+def _take_rows(path: Path, column: str, rows) -> list:
+    """Return `column` of the given rows (ascending numbers) of a Parquet file, reading only the
+    row groups that hold them: the sentences of a large archive never sit in memory at once."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(path)
+    rows = np.asarray(rows, dtype="int64")
+    found: list = []
+    first = 0
+    for group in range(source.num_row_groups):
+        stop = first + source.metadata.row_group(group).num_rows
+        lo, hi = np.searchsorted(rows, [first, stop])
+        if hi > lo:
+            part = source.read_row_group(group, columns=[column]).column(0)
+            found.extend(part.take(rows[lo:hi] - first).to_pylist())
+        first = stop
+    return found
+
+
+def _article_sources(work: Path, ids) -> dict[str, tuple[str, str, str, str]]:
+    """Return (title, published, outlet, url) of the given articles."""
+    articles = _read(work, "articles", ["article_id", "title", "published", "source", "url"])
+    if articles is None:
+        return {}
+    articles = articles[articles["article_id"].isin(set(ids))]
+    return {
+        r[0]: (str(r[1] or ""), str(r[2] or ""), str(r[3] or ""), str(r[4] or ""))
+        for r in articles.itertuples(index=False)
+    }
+
+
+def _abbreviations(cache_dir: Path | None) -> frozenset[str]:
+    from citylinks.sentences import with_known_abbreviations
+
+    # Those Punkt learned for this corpus when the stages ran, kept in the cache; else the
+    # genre's common ones.
+    for path in sorted(Path(cache_dir).glob("abbreviations-*.txt")) if cache_dir else ():
+        try:
+            return with_known_abbreviations(path.read_text(encoding="utf-8").split("\n"))
+        except (OSError, UnicodeDecodeError):
+            break
+    return with_known_abbreviations(())
+
+
+# --- Marking and writing ---------------------------------------------------------------------
+
+
+def _term_pattern(terms) -> re.Pattern | None:
+    # A lexicon term as the text may write it: any case, a hyphen or spaces between words, an
+    # ending (plural, possessive) after it.
+    words = [
+        re.split(r"[\s\-]+", t.strip()) for t in sorted(set(terms), key=len, reverse=True) if t
+    ]
+    parts = [r"[\s\-]+".join(re.escape(w) for w in ws if w) for ws in words]
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")\w*", re.IGNORECASE)
+
+
+def mark_terms(sentence: str, terms) -> str:
+    """Return a sentence as escaped HTML with each of the terms marked."""
+    pattern = _term_pattern(terms)
+    if pattern is None:
+        return html.escape(sentence)
+    out, at = [], 0
+    for m in pattern.finditer(sentence):
+        out.append(html.escape(sentence[at : m.start()]))
+        out.append(f"<mark>{html.escape(m.group())}</mark>")
+        at = m.end()
+    out.append(html.escape(sentence[at:]))
+    return "".join(out)
+
+
+def _source_line(source: tuple[str, str, str, str] | None, date: str = "") -> str:
+    title, published, outlet, url = source or ("", "", "", "")
+    title = title or "(no title)"
+    shown = html.escape(title)
+    if url.startswith(("http://", "https://")):
+        shown = f'<a href="{html.escape(url)}">{shown}</a>'
+    bits = [b for b in (outlet, date or published or "undated") if b]
+    return f'<div class="cl-source">{shown} — {html.escape(", ".join(bits))}</div>'
+
+
+def _more(total: int, shown: int, noun: str, csv: str) -> str:
+    if total <= shown:
+        return ""
+    rest = total - shown
+    return (
+        f'<p class="cl-more">… and {rest:,} more {noun}{"" if rest == 1 else "s"}: every one is '
+        f'in <a href="data/{csv}">{csv}</a>.</p>'
+    )
+
+
+def _page(title: str, lead: str, contents: list[tuple[str, str]], body: list[str], nav: str) -> str:
+    from citylinks.publish import REPORT_CSS
+
+    toc = "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>' for a, t in contents)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f'<style type="text/css">{REPORT_CSS}</style>\n</head>\n<body class="jp-Notebook">\n'
+        f'<header class="cl-top"><strong>citylinks</strong> &nbsp; {nav}</header>\n<main>\n'
+        f'<h1 id="top">{html.escape(title)}</h1>\n<p>{lead}</p>\n'
+        f'<nav class="cl-toc" aria-label="Contents"><strong>Contents</strong><ol>{toc}</ol></nav>\n'
+        + "\n".join(body)
+        + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+# --- The sector page -------------------------------------------------------------------------
+
+
+def sector_evidence_rows(work: Path, *, cap: int = CAP) -> pd.DataFrame:
+    """Return the mentions the sector page shows: for each sector and period, at most `cap`
+    sentences, newest first, each with its marked terms, and the group's totals."""
+    keys = _read(work, "sector_evidence", ["article_id", "published", "sector", "term"])
+    periods = _read(work, "sector_mentions", ["article_id", "period"])
+    if keys is None or keys.empty:
+        return pd.DataFrame()
+    keys["row"] = range(len(keys))
+    of_article = {} if periods is None else dict(periods.drop_duplicates("article_id").values)
+    keys["period"] = keys["article_id"].map(of_article).fillna("").astype(str)
+    totals = keys.groupby(["sector", "period"]).agg(
+        mentions=("row", "size"), articles=("article_id", "nunique")
+    )
+    # Twice the cap of mentions: two terms of a sentence are one sentence shown.
+    chosen = cap_groups(keys, by=["sector", "period"], newest="published", cap=2 * cap)
+    chosen = chosen.sort_values("row")
+    path = work / "sector_evidence.parquet"
+    chosen["sentence"] = _take_rows(path, "sentence", chosen["row"].to_numpy())
+    sentences = (
+        chosen.groupby(["sector", "period", "article_id", "sentence"], sort=False)
+        .agg(published=("published", "first"), terms=("term", list), row=("row", "min"))
+        .reset_index()
+        .sort_values(["sector", "period", "published", "row"], ascending=[True, True, False, True])
+    )
+    sentences = sentences[sentences.groupby(["sector", "period"]).cumcount() < cap]
+    return sentences.merge(totals.reset_index(), on=["sector", "period"], how="left")
+
+
+def _period_order(period: str) -> tuple[int, str]:
+    return (0, "") if not period else (1, period)  # undated last once sorted newest first
+
+
+def write_sector_page(work: Path, out: Path, *, nav: str = "", cap: int = CAP) -> Path:
+    """Write the sector evidence page: each sector's mentions by period, newest first."""
+    rows = sector_evidence_rows(work, cap=cap)
+    trends = _read(work, "sector_trends", ["period", "sector", "label", "per_1000_words"])
+    labels = {} if trends is None else dict(trends[["sector", "label"]].drop_duplicates().values)
+    rates = (
+        {}
+        if trends is None
+        else {
+            (s, p): r
+            for p, s, r in trends[["period", "sector", "per_1000_words"]].itertuples(index=False)
+        }
+    )
+    sources = _article_sources(work, rows["article_id"].unique() if len(rows) else [])
+    body, contents = [], []
+    if rows.empty:
+        body.append('<p class="cl-notes">No sector term was found in the analysed articles.</p>')
+    counts = rows.drop_duplicates(["sector", "period"]).groupby("sector")["mentions"].sum()
+    counts = counts.sort_values(ascending=False, kind="stable") if len(rows) else counts
+    labels.update({s: lab for s, lab in _sector_labels(work).items() if s not in labels})
+    # Sectors without a mention keep a section, so a link to one always lands.
+    for sector in [*counts.index, *sorted(set(labels) - set(counts.index))]:
+        label = labels.get(sector, sector)
+        mentions = int(counts.get(sector, 0))
+        anchor = sector_anchor(sector)
+        contents.append((anchor, f"{label} ({mentions:,})"))
+        body.append(f'<section class="cl-evidence"><h2 id="{anchor}">{html.escape(label)}</h2>')
+        if not mentions:
+            body.append('<p class="cl-caption">No mention in the analysed articles.</p></section>')
+            continue
+        body.append(
+            f'<p class="cl-caption">{mentions:,} mentions, by period, newest first; each '
+            f"period shows at most {cap} sentences, the newest articles' first. Every "
+            'mention: <a href="data/sector_evidence.csv">sector_evidence.csv</a>.</p>'
+        )
+        groups = rows[rows["sector"] == sector]
+        for period in sorted(groups["period"].unique(), key=_period_order, reverse=True):
+            body.append(
+                _period_html(
+                    groups[groups["period"] == period],
+                    sector_anchor(sector, period),
+                    rate=rates.get((sector, period)),
+                    sources=sources,
+                )
+            )
+        body.append("</section>")
+    lead = (
+        "The sentence behind every sector count of the reports, for each sector and period. "
+        "The matched terms are marked; the title, outlet and date say where each comes from."
+    )
+    page = _page("Evidence: the sentences behind each sector", lead, contents, body, nav)
+    target = out / SECTOR_PAGE
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
+def _period_html(group: pd.DataFrame, anchor: str, *, rate, sources: dict) -> str:
+    # One period of a sector: its totals (those the heatmap's cell shows) and its sentences.
+    first = group.iloc[0]
+    period = first["period"]
+    rate = f", {rate:.1f} per 1,000 words" if rate is not None and period else ""
+    n, k = int(first["mentions"]), int(first["articles"])
+    items = "".join(
+        f"<li><blockquote>{mark_terms(r.sentence, r.terms)}</blockquote>"
+        f"{_source_line(sources.get(r.article_id), r.published)}</li>"
+        for r in group.itertuples(index=False)
+    )
+    shown = int(group["terms"].map(len).sum())
+    return (
+        f'<h3 id="{anchor}">{html.escape(period or "Undated")} <span class="cl-count">{n:,} '
+        f"mention{'s' if n != 1 else ''} in {k:,} article{'s' if k != 1 else ''}{rate}</span>"
+        f'</h3><ol class="cl-sentences">{items}</ol>'
+        + _more(n, shown, "mention", "sector_evidence.csv")
+    )
+
+
+def _sector_labels(work: Path) -> dict[str, str]:
+    found = _read(work, "sector_evidence", ["sector", "label"])
+    return {} if found is None else dict(found.drop_duplicates("sector").values)
+
+
+# --- The partner page ------------------------------------------------------------------------
+
+
+def _spans(value: str, *, limit: int) -> list[tuple[int, int]]:
+    spans = []
+    for part in str(value or "").split(";")[:limit]:
+        start, _, end = part.partition("-")
+        if start.isdigit() and end.isdigit():
+            spans.append((int(start), int(end)))
+    return spans
+
+
+def sentence_at(
+    text: str, start: int, end: int, abbreviations: frozenset[str]
+) -> tuple[str, str, str]:
+    """Return the sentence around text[start:end] as (before, the span, after), whitespace
+    folded (a sentence never crosses a paragraph)."""
+    from bisect import bisect_right
+
+    from citylinks.sentences import cut_sentences
+
+    para = text.rfind("\n\n", 0, start)
+    para = 0 if para < 0 else para + 2
+    stop = text.find("\n\n", end)
+    stop = len(text) if stop < 0 else stop
+    spans = cut_sentences(text[para:stop], abbreviations)
+    i = max(0, bisect_right([s for s, _ in spans], start - para) - 1)
+    s, e = spans[i] if spans else (0, stop - para)
+    s, e = para + s, max(para + e, end)
+
+    def fold(piece: str) -> str:
+        return " ".join(piece.split())
+
+    before, after = fold(text[s:start]), fold(text[end:e])
+    return (
+        before + (" " if text[s:start][-1:].isspace() and before else ""),
+        fold(text[start:end]),
+        (" " if text[end:e][:1].isspace() and after else "") + after,
+    )
+
+
+def partner_sentences(work: Path, *, cap: int = CAP, cache_dir: Path | None = None) -> pd.DataFrame:
+    """Return the sentences naming each partner that the partner page shows: at most `cap` a
+    partner, from the newest articles, at most PER_ARTICLE from one."""
+    from citylinks.tables import iter_texts, read_articles
+
+    mentions = _read(work, "partner_mentions", ["article_id", "published", "partner", "spans"])
+    if mentions is None or mentions.empty:
+        return pd.DataFrame(
+            columns=["partner", "article_id", "published", "before", "name", "after"]
+        )
+    # The newest `cap` articles of each partner hold every sentence shown.
+    mentions = mentions.sort_values(["published", "article_id"], ascending=[False, True])
+    mentions = mentions[mentions.groupby("partner", sort=False).cumcount() < cap]
+    spans = mentions.assign(span=mentions["spans"].map(lambda v: _spans(v, limit=PER_ARTICLE)))
+    spans = spans.explode("span").dropna(subset=["span"]).drop(columns="spans")
+    chosen = cap_groups(spans, by=["partner"], newest="published", cap=cap)
+    articles = read_articles(work)
+    keep = articles["article_id"].isin(set(chosen["article_id"]))
+    texts = dict(
+        zip(articles.loc[keep, "article_id"].tolist(), iter_texts(articles, keep=keep), strict=True)
+    )
+    abbreviations = _abbreviations(cache_dir)
+    found = []
+    for partner, article_id, published, (start, end) in chosen[
+        ["partner", "article_id", "published", "span"]
+    ].itertuples(index=False):
+        text = texts.get(article_id, "")
+        if end <= len(text):
+            found.append(
+                (partner, article_id, published, *sentence_at(text, start, end, abbreviations))
+            )
+    table = pd.DataFrame(
+        found, columns=["partner", "article_id", "published", "before", "name", "after"]
+    )
+    # Two mentions in one sentence: the sentence once.
+    return table.drop_duplicates(["partner", "article_id", "before", "after"]).reset_index(
+        drop=True
+    )
+
+
+def partner_summary(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per partner name: what it is, in how many articles, as counterpart in how
+    many; most engaged first."""
+    counterpart = mentions["role"] == "counterpart"
+    table = mentions.assign(counterpart=mentions["article_id"].where(counterpart))
+    summary = table.groupby("partner").agg(
+        kind=("kind", "first"),
+        country_name=("country_name", "first"),
+        country=("country", "first"),
+        articles=("article_id", "nunique"),
+        counterpart=("counterpart", "nunique"),
+        mentions=("count", "sum"),
+    )
+    return summary.sort_values(
+        ["counterpart", "articles", "mentions"], ascending=False, kind="stable"
+    ).reset_index()
+
+
+def write_partner_page(
+    work: Path, out: Path, *, nav: str = "", cap: int = CAP, cache_dir: Path | None = None
+) -> Path:
+    """Write the partner evidence page: each partner's engagements and the sentences naming it."""
+    columns = ["article_id", "partner", "kind", "country", "country_name", "count", "role"]
+    mentions = _read(work, "partner_mentions", columns)
+    engagements = _read(
+        work,
+        "engagements",
+        ["article_id", "published", "event_date", "partner", "type", "sectors", "sentence"],
+    )
+    body, contents = [], []
+    if mentions is None or mentions.empty:
+        body.append('<p class="cl-notes">No partner was found in the analysed articles.</p>')
+        summary = pd.DataFrame()
+    else:
+        summary = partner_summary(mentions)
+    if engagements is None:
+        engagements = pd.DataFrame(columns=["article_id", "published", "event_date", "partner"])
+    engagements = engagements.assign(
+        date=engagements["event_date"].where(
+            engagements["event_date"] != "", engagements["published"]
+        )
+    )
+    shown_engagements = cap_groups(engagements, by=["partner"], newest="date", cap=cap)
+    sentences = partner_sentences(work, cap=cap, cache_dir=cache_dir) if len(summary) else None
+    ids = set(shown_engagements["article_id"]) | set(
+        [] if sentences is None else sentences["article_id"]
+    )
+    sources = _article_sources(work, ids)
+    by_partner_engagements = dict(tuple(shown_engagements.groupby("partner", sort=False)))
+    by_partner_sentences = (
+        {} if sentences is None else dict(tuple(sentences.groupby("partner", sort=False)))
+    )
+    within = _places_within(summary)
+    for p in summary.itertuples(index=False):
+        anchor = partner_anchor(p.partner)
+        contents.append((anchor, f"{p.partner} ({p.articles:,})"))
+        what = ", ".join(x for x in (p.kind, p.country_name if p.kind != "country" else "") if x)
+        body.append(
+            f'<section class="cl-evidence"><h2 id="{anchor}">{html.escape(p.partner)}</h2>'
+            f'<p class="cl-caption">{html.escape(what)}: named in {p.articles:,} '
+            f"article{'s' if p.articles != 1 else ''}, the counterpart in {p.counterpart:,}; "
+            f"{p.mentions:,} mentions.{within.get(p.partner, '')}</p>"
+        )
+        group = by_partner_engagements.get(p.partner)
+        body.append("<h3>Engagements</h3>")
+        if group is None:
+            body.append('<p class="cl-caption">None found: only named in passing.</p>')
+        else:
+            body.append('<ol class="cl-sentences">')
+            for r in group.itertuples(index=False):
+                sectors = str(r.sectors or "").replace(";", ", ")
+                about = f" — about {html.escape(sectors)}" if sectors else ""
+                body.append(
+                    f'<li><div class="cl-what"><strong>{html.escape(str(r.type))}</strong>, '
+                    f"{html.escape(str(r.date) or 'undated')}{about}</div>"
+                    f"<blockquote>{mark_terms(str(r.sentence), [p.partner])}</blockquote>"
+                    f"{_source_line(sources.get(r.article_id))}</li>"
+                )
+            total = int(group["total"].iloc[0])
+            body.append("</ol>" + _more(total, len(group), "engagement", "engagements.csv"))
+        group = by_partner_sentences.get(p.partner)
+        body.append("<h3>Sentences naming it</h3>")
+        if group is None or group.empty:
+            body.append('<p class="cl-caption">No sentence could be read back.</p>')
+        else:
+            body.append('<ol class="cl-sentences">')
+            for r in group.itertuples(index=False):
+                body.append(
+                    f"<li><blockquote>{html.escape(r.before)}<mark>{html.escape(r.name)}</mark>"
+                    f"{html.escape(r.after)}</blockquote>"
+                    f"{_source_line(sources.get(r.article_id), r.published)}</li>"
+                )
+            body.append(
+                "</ol>" + _more(int(p.mentions), len(group), "mention", "partner_mentions.csv")
+            )
+        body.append("</section>")
+    lead = (
+        "For every partner the reports name: its engagements (meetings, visits, agreements), "
+        "newest first, and the sentences that name it, each with the article's title, outlet "
+        "and date."
+    )
+    page = _page("Evidence: the sentences behind each partner", lead, contents, body, nav)
+    target = out / PARTNER_PAGE
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
+def _places_within(summary: pd.DataFrame) -> dict[str, str]:
+    # A country's section lists the finer places of it that have their own, so that a rolled-up
+    # figure ("South Korea", with Seoul's articles in it) can be followed down.
+    if summary.empty:
+        return {}
+    found = {}
+    finer = summary[summary["kind"] != "country"]
+    for country in summary[summary["kind"] == "country"].itertuples(index=False):
+        names = finer.loc[finer["country"] == country.country, "partner"].tolist()
+        if names:
+            links = ", ".join(f'<a href="#{partner_anchor(n)}">{html.escape(n)}</a>' for n in names)
+            found[country.partner] = f" Places in it with their own section: {links}."
+    return found
+
+
+# --- The render step -------------------------------------------------------------------------
+
+
+def write_evidence_pages(
+    work: str | Path,
+    out: str | Path,
+    *,
+    nav: str = "",
+    cap: int = CAP,
+    cache_dir: str | Path | None = None,
+) -> dict[str, float]:
+    """Write the sector and partner evidence pages from a run's stage tables; return the
+    seconds each took."""
+    work, out = Path(work), Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    seconds = {}
+    t0 = time.perf_counter()
+    write_sector_page(work, out, nav=nav, cap=cap)
+    seconds[SECTOR_PAGE] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    write_partner_page(
+        work, out, nav=nav, cap=cap, cache_dir=Path(cache_dir) if cache_dir else None
+    )
+    seconds[PARTNER_PAGE] = time.perf_counter() - t0
+    return seconds
+
+
+# --- The heatmap whose rows and cells link to the evidence ------------------------------------
+
+
+def _cell_colours(value: float, vmax: float) -> tuple[str, str]:
+    from matplotlib import colormaps, colors
+
+    from citylinks.charts import SEQUENTIAL  # the image charts' map: readable in grey
+
+    share = value / vmax if vmax else 0.0
+    background = colors.to_hex(colormaps[SEQUENTIAL](share))
+    return background, "black" if share > 0.55 else "white"
+
+
+def heatmap_table(trends: pd.DataFrame, *, top: int = 12) -> pd.DataFrame:
+    """Return the heatmap's numbers: mentions per 1,000 words of the `top` sectors (rows, most
+    mentioned first) by period, with each period's articles."""
+    if trends.empty:
+        return pd.DataFrame()
+    totals = trends.groupby(["sector", "label"], sort=False)["mentions"].sum()
+    totals = totals[totals > 0].sort_values(ascending=False, kind="stable").head(top)
+    shown = trends.set_index(["sector", "label"]).loc[totals.index].reset_index()
+    table = shown.pivot(index=["sector", "label"], columns="period", values="per_1000_words")
+    return table.reindex(index=totals.index)
+
+
+def sector_heatmap_html(trends: pd.DataFrame, *, top: int = 12, csv_href: str | None = None) -> str:
+    """Return the sector × period heatmap as an HTML table: each sector's name links to its
+    evidence, each coloured cell to the sentences of that sector in that period."""
+    from citylinks.sectors import _count, _thin_note
+
+    table = heatmap_table(trends, top=top)
+    title = "Sector mentions over time"
+    if table.empty:
+        message = (
+            "No dated article in the window: nothing to draw over time (see the undated list)."
+        )
+        return (
+            f'<figure class="cl-chart" id="chart-sector_heatmap"><p><strong>{title}</strong></p>'
+            f"<figcaption>{html.escape(message)}</figcaption></figure>"
+        )
+    articles = trends.drop_duplicates("period").set_index("period")["articles_in_period"]
+    mentions = trends.set_index(["sector", "period"])["mentions"]
+    vmax = float(pd.DataFrame(table).max().max() or 1.0)
+    head = []
+    for period in table.columns:
+        n = int(articles.get(period, 0))
+        thin = ' class="cl-thin" title="a single article"' if n == 1 else ""
+        head.append(f'<th scope="col"{thin}>{html.escape(period)}<br>n={n}</th>')
+    body = []
+    for (sector, label), values in table.iterrows():
+        cells = []
+        for period, value in values.items():
+            n_articles = int(articles.get(period, 0))
+            if pd.isna(value) or not n_articles:
+                cells.append("<td></td>")
+                continue
+            count = int(mentions.get((sector, period), 0))
+            if not count:  # articles in the period, none mentioning the sector
+                cells.append('<td class="cl-zero" title="no mention">0</td>')
+                continue
+            background, ink = _cell_colours(float(value), vmax)
+            tip = (
+                f"{label}, {period}: {count} mention{'s' if count != 1 else ''} in "
+                f"{_count(n_articles, 'article')} of the period"
+            )
+            shown = f'<a href="{sector_href(sector, period)}">{value:.1f}</a>'
+            cells.append(
+                f'<td style="background:{background};color:{ink}" title="{html.escape(tip)}">'
+                f"{shown}</td>"
+            )
+        body.append(
+            f'<tr><th scope="row"><a href="{sector_href(sector)}">{html.escape(label)}</a></th>'
+            + "".join(cells)
+            + "</tr>"
+        )
+    n = int(articles.sum())
+    caption = (
+        f"{title}: mentions per 1,000 words in {_count(n, 'dated article')}, by period (n = "
+        f"articles in it){_thin_note(trends)}. A sector's name opens its sentences; a cell, "
+        "those of that period."
+    )
+    link = (
+        f' <a href="{html.escape(csv_href)}">Data behind this chart (CSV)</a>' if csv_href else ""
+    )
+    return (
+        f'<figure class="cl-chart" id="chart-sector_heatmap"><div class="cl-scroll" '
+        f'style="overflow-x:auto"><table class="cl-heatmap"><caption class="cl-caption" '
+        f'style="caption-side:top;text-align:left"><strong>{title}</strong></caption><thead><tr>'
+        f'<th scope="col">Sector</th>{"".join(head)}</tr></thead><tbody>{"".join(body)}'
+        f"</tbody></table></div><figcaption>{html.escape(caption)}{link}</figcaption></figure>"
+    )
+
+
+def show_sector_heatmap(trends: pd.DataFrame, *, top: int = 12, out_dir: str | Path):
+    """Display the linked sector × period heatmap in a notebook and write the numbers behind it
+    (`data/chart_sector_heatmap.csv`)."""
+    from citylinks.report import HTML
+    from citylinks.tables import export_csv
+
+    table = heatmap_table(trends, top=top)
+    href = None
+    if not table.empty:
+        export_csv(table.reset_index(), out_dir, "chart_sector_heatmap")
+        href = "data/chart_sector_heatmap.csv"
+    return HTML(sector_heatmap_html(trends, top=top, csv_href=href))
