@@ -62,29 +62,82 @@ def partner_href(name: str) -> str:
 # --- Capping: which rows a group shows --------------------------------------------------------
 
 
+def cap_rows(group, article, recency, *, cap: int = CAP):
+    """Return the positions of the rows each group shows, at most `cap` a group, in the order
+    shown (by group, newest first), and each row's turn.
+
+    `group`, `article` and `recency` are integer arrays, one value a row (a larger `recency` is
+    newer). Articles take turns: the first row of each article in the group (its turn 0),
+    newest article first, then the second rows, so one long article cannot fill a group alone.
+    """
+    import numpy as np
+
+    group, article = np.asarray(group), np.asarray(article)
+    recency = np.asarray(recency)
+    n = len(group)
+    if not n:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    at = np.arange(n)
+    # A row's turn: how many rows of its article in its group come before it.
+    by_article = _sort_by(group, article)
+    turn = np.empty(n, dtype="int64")
+    turn[by_article] = at - _run_starts(group[by_article], article[by_article])
+    age = recency.max() - recency
+    # Only rows that can be shown are ordered: a row whose turn reaches the cap has `cap` rows
+    # of its own article before it, and a row older than the group's `cap` newest articles has
+    # their first rows before it.
+    first = np.flatnonzero(turn == 0)
+    newest = first[_sort_by(group[first], age[first])]
+    rank = np.arange(len(newest)) - _run_starts(group[newest])
+    oldest = np.full(int(group.max()) + 1, age.max(), dtype=age.dtype)
+    oldest[group[newest[rank == cap - 1]]] = age[newest[rank == cap - 1]]
+    candidates = np.flatnonzero((turn < cap) & (age <= oldest[group]))
+    order = candidates[_sort_by(*(k[candidates] for k in (group, turn, age, article)))]
+    chosen = order[np.arange(len(order)) - _run_starts(group[order]) < cap]
+    shown = _sort_by(group[chosen], age[chosen], article[chosen], turn[chosen])
+    return chosen[shown], turn
+
+
+def _sort_by(*keys):
+    # The stable order of rows by several non-negative integer keys, as one number when the
+    # keys fit in 63 bits together (an argsort of one key is some five times faster).
+    import numpy as np
+
+    sizes = [int(k.max()) + 1 if len(k) else 1 for k in keys]
+    if np.prod([float(x) for x in sizes]) >= 2.0**62:
+        return np.lexsort(keys[::-1])
+    combined = np.zeros(len(keys[0]), dtype="int64")
+    for key, size in zip(keys, sizes, strict=True):
+        combined = combined * size + key
+    return np.argsort(combined, kind="stable")
+
+
+def _run_starts(*keys):
+    # For each position of sorted keys, where its run of equal keys begins.
+    import numpy as np
+
+    n = len(keys[0])
+    new = np.zeros(n, dtype=bool)
+    new[0] = True
+    for key in keys:
+        new[1:] |= key[1:] != key[:-1]
+    return np.maximum.accumulate(np.where(new, np.arange(n), 0))
+
+
 def cap_groups(
     rows: pd.DataFrame, *, by: list[str], newest: str, article: str = "article_id", cap: int = CAP
 ) -> pd.DataFrame:
-    """Return the rows each group shows, at most `cap`, newest first, with `shown` and `total`
-    (the group's row count).
+    """Return the rows of a table each group (`by`) shows, as `cap_rows` picks them, newest
+    (column `newest`) first, with the group's row count as `total`."""
+    import numpy as np
 
-    Articles take turns: the first row of each article, newest article first, then the second
-    rows, so one long article cannot fill a group alone."""
     if rows.empty:
-        return rows.assign(turn=pd.Series(dtype="int64"), total=pd.Series(dtype="int64"))
-    ranked = rows.assign(turn=rows.groupby([*by, article], sort=False).cumcount())
-    ranked = ranked.sort_values(
-        [*by, "turn", newest, article],
-        ascending=[True] * len(by) + [True, False, True],
-        kind="stable",
-    )
-    ranked["total"] = ranked.groupby(by, sort=False)[article].transform("size")
-    chosen = ranked[ranked.groupby(by, sort=False).cumcount() < cap]
-    return chosen.sort_values(
-        [*by, newest, article, "turn"],
-        ascending=[True] * len(by) + [False, True, True],
-        kind="stable",
-    )
+        return rows.assign(total=pd.Series(dtype="int64"))
+    group = rows.groupby(by, sort=True, observed=True).ngroup().to_numpy()
+    recency = pd.factorize(rows[newest], sort=True)[0]
+    chosen, _ = cap_rows(group, pd.factorize(rows[article])[0], recency, cap=cap)
+    totals = np.bincount(group)
+    return rows.iloc[chosen].assign(total=totals[group[chosen]])
 
 
 # --- Reading the stage tables ----------------------------------------------------------------
@@ -187,13 +240,13 @@ def _source_line(source: tuple[str, str, str, str] | None, date: str = "") -> st
     return f'<div class="cl-source">{shown} — {html.escape(", ".join(bits))}</div>'
 
 
-def _more(total: int, shown: int, noun: str, csv: str) -> str:
+def _more(total: int, shown: int, noun: str, csv: str, *, what: str = "every one") -> str:
     if total <= shown:
         return ""
     rest = total - shown
     return (
-        f'<p class="cl-more">… and {rest:,} more {noun}{"" if rest == 1 else "s"}: every one is '
-        f'in <a href="data/{csv}">{csv}</a>.</p>'
+        f'<p class="cl-more">… and {rest:,} more {noun}{"" if rest == 1 else "s"}; '
+        f'<a href="data/{csv}">{csv}</a> has {what}.</p>'
     )
 
 
@@ -217,32 +270,85 @@ def _page(title: str, lead: str, contents: list[tuple[str, str]], body: list[str
 # --- The sector page -------------------------------------------------------------------------
 
 
+def _codes(column):
+    # A dictionary-encoded Arrow column as (codes, values): 4 bytes a row, not a string.
+    import numpy as np
+
+    array = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    return np.asarray(array.indices, dtype="int64"), array.dictionary
+
+
+def _period_of(dates, trends: pd.DataFrame | None) -> list[str]:
+    """Return the period of each date, in the step the run's trends used."""
+    from citylinks.periods import assign_period, choose_period
+
+    labels = [] if trends is None else [p for p in trends["period"].unique() if p]
+    step = next(
+        (
+            name
+            for name, form in (
+                ("quarter", r"\d{4}Q\d"),
+                ("month", r"\d{4}-\d{2}"),
+                ("year", r"\d{4}"),
+            )
+            if labels and all(re.fullmatch(form, p) for p in labels)
+        ),
+        None,
+    )
+    dates = pd.Series(dates, dtype=str)
+    return assign_period(dates, step or choose_period(dates)).tolist()
+
+
 def sector_evidence_rows(work: Path, *, cap: int = CAP) -> pd.DataFrame:
     """Return the mentions the sector page shows: for each sector and period, at most `cap`
     sentences, newest first, each with its marked terms, and the group's totals."""
-    keys = _read(work, "sector_evidence", ["article_id", "published", "sector", "term"])
-    periods = _read(work, "sector_mentions", ["article_id", "period"])
-    if keys is None or keys.empty:
-        return pd.DataFrame()
-    keys["row"] = range(len(keys))
-    of_article = {} if periods is None else dict(periods.drop_duplicates("article_id").values)
-    keys["period"] = keys["article_id"].map(of_article).fillna("").astype(str)
-    totals = keys.groupby(["sector", "period"]).agg(
-        mentions=("row", "size"), articles=("article_id", "nunique")
-    )
-    # Twice the cap of mentions: two terms of a sentence are one sentence shown.
-    chosen = cap_groups(keys, by=["sector", "period"], newest="published", cap=2 * cap)
-    chosen = chosen.sort_values("row")
+    import numpy as np
+    import pyarrow.parquet as pq
+
     path = work / "sector_evidence.parquet"
-    chosen["sentence"] = _take_rows(path, "sentence", chosen["row"].to_numpy())
+    needed = ["article_id", "published", "sector", "term"]
+    if not path.exists() or not set(needed) <= set(pq.read_schema(path).names):
+        return pd.DataFrame()
+    # Codes, not strings: at 100,000 articles the table has some 4 million rows.
+    keys = pq.read_table(path, columns=needed, read_dictionary=needed).unify_dictionaries()
+    if not keys.num_rows:
+        return pd.DataFrame()
+    article, articles = _codes(keys["article_id"])
+    date, dates = _codes(keys["published"])
+    sector, sectors = _codes(keys["sector"])
+    term, terms = _codes(keys["term"])
+    del keys
+    dates = pd.Series(dates.to_pylist(), dtype=str)
+    trends = _read(work, "sector_trends", ["period"])
+    period_names, period_of_date = np.unique(_period_of(dates, trends), return_inverse=True)
+    group = sector * len(period_names) + period_of_date[date]
+    recency = pd.factorize(dates, sort=True)[0][date]
+    # Twice the cap of mentions: two terms of a sentence are one sentence shown.
+    chosen, turn = cap_rows(group, article, recency, cap=2 * cap)
+    mentions = np.bincount(group)
+    in_articles = np.bincount(group[turn == 0], minlength=len(mentions))
+    rows = np.sort(chosen)
+    picked = pd.DataFrame(
+        {
+            "row": rows,
+            "article_id": articles.take(article[rows]).to_pylist(),
+            "published": dates.to_numpy()[date[rows]],
+            "sector": sectors.take(sector[rows]).to_pylist(),
+            "period": period_names[period_of_date[date[rows]]],
+            "mentions": mentions[group[rows]],
+            "articles": in_articles[group[rows]],
+            "term": terms.take(term[rows]).to_pylist(),
+            "sentence": _take_rows(path, "sentence", rows),
+        }
+    )
+    keys = ["sector", "period", "article_id", "sentence", "mentions", "articles"]
     sentences = (
-        chosen.groupby(["sector", "period", "article_id", "sentence"], sort=False)
+        picked.groupby(keys, sort=False)
         .agg(published=("published", "first"), terms=("term", list), row=("row", "min"))
         .reset_index()
         .sort_values(["sector", "period", "published", "row"], ascending=[True, True, False, True])
     )
-    sentences = sentences[sentences.groupby(["sector", "period"]).cumcount() < cap]
-    return sentences.merge(totals.reset_index(), on=["sector", "period"], how="left")
+    return sentences[sentences.groupby(["sector", "period"]).cumcount() < cap]
 
 
 def _period_order(period: str) -> tuple[int, str]:
@@ -504,7 +610,14 @@ def write_partner_page(
                     f"{_source_line(sources.get(r.article_id), r.published)}</li>"
                 )
             body.append(
-                "</ol>" + _more(int(p.mentions), len(group), "mention", "partner_mentions.csv")
+                "</ol>"
+                + _more(
+                    int(p.mentions),
+                    len(group),
+                    "mention",
+                    "partner_mentions.csv",
+                    what="every article naming it, and where (character offsets)",
+                )
             )
         body.append("</section>")
     lead = (

@@ -346,6 +346,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
     reports = report_links(stages)
     timings: dict[str, float] = {}
     drafter = start_drafter()
+    evidence_writer = None
     drafts = []
     current = None
     try:
@@ -381,7 +382,9 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
                 drafter.submit(_load_overview)
         current = None
         print("Rendering the reports", flush=True)
-        evidence = drafter.submit(
+        # The evidence pages in a process of their own, on the core the drafts leave free.
+        evidence_writer = start_drafter()
+        evidence = evidence_writer.submit(
             _write_evidence, stage_out, stage_work, reports=reports, cache_dir=work / "cache"
         )
         files, fingerprint = drafter.submit(corpus_fingerprint, stage_work).result()
@@ -402,6 +405,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             page = fill_provenance(draft.result(), info)
             (stage_out / href).write_text(page, encoding="utf-8")
         seconds = sum(evidence.result().values())
+        evidence_writer.shutdown()
         print(f"Evidence pages: done in {seconds:.1f} s", flush=True)
         # The work folder still holds the last successful run's tables: what is new is told
         # against them before this run's replace them.
@@ -411,7 +415,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         swap_into(stage_out, out)
         swap_into(stage_work, work)
     except RunFailed as exc:
-        drafter.shutdown(cancel_futures=True)
+        _stop(drafter, evidence_writer)
         debug = work / "failed" / f"{current.stem}.html"
         try:
             render_notebook(
@@ -432,7 +436,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         _discard(stage_out, stage_work)
         return 1
     except KeyboardInterrupt:
-        drafter.shutdown(cancel_futures=True)
+        _stop(drafter, evidence_writer)
         print(
             f"\nrun_all.py: interrupted; the reports in {out} are left as they were.",
             file=sys.stderr,
@@ -440,13 +444,19 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         _discard(stage_out, stage_work)
         return 130
     except BaseException:
-        drafter.shutdown(cancel_futures=True)
+        _stop(drafter, evidence_writer)
         _discard(stage_out, stage_work)
         raise
     drafter.shutdown()
     total = time.perf_counter() - started
     print(f"Reports written to {out} in {total:.1f} s: open {out / 'index.html'}")
     return 0
+
+
+def _stop(*pools) -> None:
+    for pool in pools:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def skip_format_grammar() -> None:
