@@ -19,6 +19,7 @@ PER_ARTICLE = 3  # sentences naming a partner shown from one article, at most
 UNDATED = "undated"  # the group of articles without a publish date
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?:[ _-]+[A-Za-z0-9]+)*")
 
 
 # --- Anchors: stable, slug-safe, the same wherever a figure or a table links them ---------------
@@ -27,14 +28,16 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 def slug(text: str) -> str:
     """Return a slug of `text` for an anchor: lowercase ASCII letters, digits and hyphens.
 
-    Text that folding changes or empties (accents, other scripts) gets a short hash of itself,
-    so two names never share a slug ("São Paulo" and "Sao Paulo")."""
-    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    base = _NOT_SLUG.sub("-", folded.lower()).strip("-")
-    plain = _NOT_SLUG.sub("-", str(text).lower()).strip("-")
-    if base and base == plain:
+    A name of plain words ("Ho Chi Minh City", "urban_rail", "2024-03") is its own slug; any
+    other (accents, punctuation, other scripts) also gets a short hash of itself, so that two
+    names never share one ("São Paulo" and "Sao Paulo")."""
+    text = str(text)
+    base = _NOT_SLUG.sub("-", text.lower()).strip("-")
+    if _PLAIN.fullmatch(text.strip()):
         return base
-    digest = hashlib.blake2b(str(text).encode("utf-8"), digest_size=3).hexdigest()
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    base = _NOT_SLUG.sub("-", folded.lower()).strip("-")
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=3).hexdigest()
     return f"{base}-{digest}" if base else digest
 
 
@@ -372,8 +375,10 @@ def write_sector_page(work: Path, out: Path, *, nav: str = "", cap: int = CAP) -
     body, contents = [], []
     if rows.empty:
         body.append('<p class="cl-notes">No sector term was found in the analysed articles.</p>')
-    counts = rows.drop_duplicates(["sector", "period"]).groupby("sector")["mentions"].sum()
-    counts = counts.sort_values(ascending=False, kind="stable") if len(rows) else counts
+    counts = pd.Series(dtype="int64")
+    if len(rows):
+        counts = rows.drop_duplicates(["sector", "period"]).groupby("sector")["mentions"].sum()
+        counts = counts.sort_values(ascending=False, kind="stable")
     labels.update({s: lab for s, lab in _sector_labels(work).items() if s not in labels})
     # Sectors without a mention keep a section, so a link to one always lands.
     for sector in [*counts.index, *sorted(set(labels) - set(counts.index))]:
