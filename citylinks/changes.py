@@ -30,8 +30,30 @@ def read_run(work: Path) -> dict[str, pd.DataFrame | None]:
         "partners": _read(
             work, "partner_mentions", ["article_id", "partner", "kind", "country_name", "role"]
         ),
-        "sectors": _read(work, "sector_mentions", ["sector", "label", "count"]),
+        "sectors": _sector_totals(work),
     }
+
+
+def _sector_totals(work: Path) -> pd.DataFrame | None:
+    # Summed by Arrow as read: the table has a row per article and term (millions at scale).
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(
+            work / "sector_mentions.parquet",
+            columns=["sector", "label", "count"],
+            read_dictionary=["sector", "label"],  # a few distinct strings, millions of rows
+        )
+    except (OSError, KeyError, ValueError):
+        return None
+    totals = (
+        table.unify_dictionaries()
+        .group_by(["sector", "label"])
+        .aggregate([("count", "sum")])
+        .to_pandas()
+    )
+    totals = totals.rename(columns={"count_sum": "count"})
+    return totals.astype({"sector": str, "label": str})
 
 
 def sector_rates(run: dict) -> pd.Series:

@@ -210,11 +210,10 @@ def write_overview(
     *,
     info: dict,
     reports: list[tuple[str, str]],
-    previous: Path | None = None,
+    changes: dict | None = None,
 ) -> Path:
-    """Write `<out>/index.html` from the stage tables of a finished run; with `previous`, the
-    work folder of the last successful run, it opens with what is new since."""
-    from citylinks.changes import describe_changes
+    """Write `<out>/index.html` from the stage tables of a finished run; with `changes`
+    (`citylinks.changes.describe_changes`), it opens with what is new since the last run."""
     from citylinks.evidence import partner_href, sector_href
 
     articles = _read(work, "articles", skip=("text",))  # the overview needs no article text
@@ -244,7 +243,7 @@ def write_overview(
         reports=reports,
         tables=sorted(p.name for p in (out / "data").glob("*.csv")),
         provenance=provenance_html(info),
-        changes=describe_changes(previous, work) if previous is not None else None,
+        changes=changes,
         partner_href=partner_href,
         sector_href=sector_href,
     )

@@ -382,11 +382,14 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
                 drafter.submit(_load_overview)
         current = None
         print("Rendering the reports", flush=True)
-        # The evidence pages in a process of their own, on the core the drafts leave free.
+        # The evidence pages and what is new, in a process of their own, on the core the drafts
+        # leave free. The work folder still holds the last successful run's tables: what is new
+        # is told against them before this run's replace them.
         evidence_writer = start_drafter()
         evidence = evidence_writer.submit(
             _write_evidence, stage_out, stage_work, reports=reports, cache_dir=work / "cache"
         )
+        changes = evidence_writer.submit(_describe_changes, work, stage_work)
         files, fingerprint = drafter.submit(corpus_fingerprint, stage_work).result()
         info = {
             "started": stamp.isoformat(timespec="seconds"),
@@ -405,13 +408,16 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             page = fill_provenance(draft.result(), info)
             (stage_out / href).write_text(page, encoding="utf-8")
         seconds = sum(evidence.result().values())
-        evidence_writer.shutdown()
         print(f"Evidence pages: done in {seconds:.1f} s", flush=True)
-        # The work folder still holds the last successful run's tables: what is new is told
-        # against them before this run's replace them.
         drafter.submit(
-            _write_overview, stage_out, stage_work, info=info, reports=reports, previous=work
+            _write_overview,
+            stage_out,
+            stage_work,
+            info=info,
+            reports=reports,
+            changes=changes.result(),
         ).result()
+        evidence_writer.shutdown()
         swap_into(stage_out, out)
         swap_into(stage_work, work)
     except RunFailed as exc:
@@ -501,12 +507,18 @@ def _load_overview() -> None:
 
 
 def _write_overview(
-    out: Path, work: Path, *, info: dict, reports: list[tuple[str, str]], previous: Path
+    out: Path, work: Path, *, info: dict, reports: list[tuple[str, str]], changes: dict
 ) -> None:
     # Run in the side process that drafts pages, so that run_all.py's own never loads pandas.
     from citylinks.overview import write_overview as write
 
-    write(out, work, info=info, reports=reports, previous=previous)
+    write(out, work, info=info, reports=reports, changes=changes)
+
+
+def _describe_changes(previous: Path, current: Path) -> dict:
+    from citylinks.changes import describe_changes
+
+    return describe_changes(previous, current)
 
 
 def _write_evidence(
