@@ -358,11 +358,19 @@ def _period_order(period: str) -> tuple[int, str]:
     return (0, "") if not period else (1, period)  # undated last once sorted newest first
 
 
-def write_sector_page(work: Path, out: Path, *, nav: str = "", cap: int = CAP) -> Path:
-    """Write the sector evidence page: each sector's mentions by period, newest first."""
+def write_sector_page(
+    work: Path, out: Path, *, nav: str = "", cap: int = CAP, labels: dict[str, str] | None = None
+) -> Path:
+    """Write the sector evidence page: each sector's mentions by period, newest first.
+
+    `labels` (sector id to label, e.g. the lexicon's) adds a section for each sector that has
+    no mention, so that every link to a sector lands."""
     rows = sector_evidence_rows(work, cap=cap)
     trends = _read(work, "sector_trends", ["period", "sector", "label", "per_1000_words"])
-    labels = {} if trends is None else dict(trends[["sector", "label"]].drop_duplicates().values)
+    labels = {
+        **(labels or {}),
+        **({} if trends is None else dict(trends[["sector", "label"]].drop_duplicates().values)),
+    }
     rates = (
         {}
         if trends is None
@@ -661,14 +669,20 @@ def write_evidence_pages(
     nav: str = "",
     cap: int = CAP,
     cache_dir: str | Path | None = None,
+    lexicon: str | Path | None = None,
 ) -> dict[str, float]:
     """Write the sector and partner evidence pages from a run's stage tables; return the
-    seconds each took."""
+    seconds each took. With `lexicon` (its file), every sector of it has a section."""
     work, out = Path(work), Path(out)
     out.mkdir(parents=True, exist_ok=True)
     seconds = {}
     t0 = time.perf_counter()
-    write_sector_page(work, out, nav=nav, cap=cap)
+    labels = None
+    if lexicon and Path(lexicon).exists():
+        from citylinks.sectors import load_lexicon
+
+        labels = load_lexicon(lexicon).labels
+    write_sector_page(work, out, nav=nav, cap=cap, labels=labels)
     seconds[SECTOR_PAGE] = time.perf_counter() - t0
     t0 = time.perf_counter()
     write_partner_page(

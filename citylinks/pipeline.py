@@ -387,7 +387,12 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         # is told against them before this run's replace them.
         evidence_writer = start_drafter()
         evidence = evidence_writer.submit(
-            _write_evidence, stage_out, stage_work, reports=reports, cache_dir=work / "cache"
+            _write_evidence,
+            stage_out,
+            stage_work,
+            reports=reports,
+            cache_dir=work / "cache",
+            lexicon=resolve(params["sectors_file"]),
         )
         changes = evidence_writer.submit(_describe_changes, work, stage_work)
         files, fingerprint = drafter.submit(corpus_fingerprint, stage_work).result()
@@ -522,13 +527,14 @@ def _describe_changes(previous: Path, current: Path) -> dict:
 
 
 def _write_evidence(
-    out: Path, work: Path, *, reports: list[tuple[str, str]], cache_dir: Path
+    out: Path, work: Path, *, reports: list[tuple[str, str]], cache_dir: Path, lexicon: Path
 ) -> dict[str, float]:
-    # Run in the side process too, while this one fills in the stages' pages.
+    # Run in a side process, while this one fills in the stages' pages.
     from citylinks.evidence import write_evidence_pages
     from citylinks.publish import navigation_html
 
-    return write_evidence_pages(work, out, nav=navigation_html(reports), cache_dir=cache_dir)
+    nav = navigation_html(reports)
+    return write_evidence_pages(work, out, nav=nav, cache_dir=cache_dir, lexicon=lexicon)
 
 
 def report_links(stages: list[Path]) -> list[tuple[str, str]]:

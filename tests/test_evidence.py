@@ -336,3 +336,15 @@ def test_heatmap_rows_and_counted_cells_link_to_their_evidence():
     assert markup.index("Health &amp; care") < markup.index(">Rail<")  # most mentioned first
     assert 'class="cl-thin"' in markup  # a period of one article is marked
     assert 'href="data/chart_sector_heatmap.csv"' in markup
+
+
+def test_with_the_lexicon_every_sector_has_a_section(work, tmp_path):
+    from citylinks.paths import DEFAULT_LEXICON
+    from citylinks.sectors import load_lexicon
+
+    write_evidence_pages(work, tmp_path / "out", lexicon=DEFAULT_LEXICON)
+    page = (tmp_path / "out" / "evidence-sectors.html").read_text(encoding="utf-8")
+    ids = list(load_lexicon(DEFAULT_LEXICON).labels)
+    assert len(ids) > 10
+    assert [s for s in ids if f'id="{sector_anchor(s)}"' not in page] == []
+    assert "No mention in the analysed articles." in page
