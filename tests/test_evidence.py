@@ -16,7 +16,6 @@ from citylinks.evidence import (
     mark_terms,
     partner_anchor,
     sector_anchor,
-    sector_heatmap_html,
     sentence_at,
     slug,
     write_evidence_pages,
@@ -316,26 +315,6 @@ def test_a_work_folder_without_tables_gives_pages_saying_so(tmp_path):
     write_evidence_pages(tmp_path / "empty", tmp_path / "out")
     assert "No sector term was found" in (tmp_path / "out" / "evidence-sectors.html").read_text()
     assert "No partner was found" in (tmp_path / "out" / "evidence-partners.html").read_text()
-
-
-def test_heatmap_rows_and_counted_cells_link_to_their_evidence():
-    trends = pd.DataFrame(
-        {
-            "period": ["2024Q1", "2024Q2", "2024Q1", "2024Q2"],
-            "sector": ["health", "health", "rail", "rail"],
-            "label": ["Health & care", "Health & care", "Rail", "Rail"],
-            "mentions": [4, 0, 1, 2],
-            "per_1000_words": [8.0, 0.0, 2.0, 4.0],
-            "articles_in_period": [3, 1, 3, 1],
-        }
-    )
-    markup = sector_heatmap_html(trends, top=5, csv_href="data/chart_sector_heatmap.csv")
-    assert '<a href="evidence-sectors.html#sector-health">Health &amp; care</a>' in markup
-    assert 'href="evidence-sectors.html#sector-health-2024q1">8.0</a>' in markup
-    assert "evidence-sectors.html#sector-health-2024q2" not in markup  # no mention: no link
-    assert markup.index("Health &amp; care") < markup.index(">Rail<")  # most mentioned first
-    assert 'class="cl-thin"' in markup  # a period of one article is marked
-    assert 'href="data/chart_sector_heatmap.csv"' in markup
 
 
 def test_with_the_lexicon_every_sector_has_a_section(work, tmp_path):
