@@ -581,7 +581,7 @@ def measure_pipeline(
             )
             if runs[-1].returncode != 0:
                 break  # a failed or stopped run would fail the same way again
-            if evidence and r == 0:
+            if evidence is not None and r == 0:
                 evidence.update(measure_evidence(Path(tmp)))
     summary = summarise_runs(runs)
     if not summary["ok"]:

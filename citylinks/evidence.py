@@ -146,16 +146,18 @@ def cap_groups(
 # --- Reading the stage tables ----------------------------------------------------------------
 
 
-def _read(work: Path, name: str, columns: list[str]) -> pd.DataFrame | None:
+def _has(work: Path, name: str, columns: list[str]) -> bool:
     import pyarrow.parquet as pq
 
     path = work / f"{name}.parquet"
-    if not path.exists():
+    # A table missing, or from an older version: no evidence from it rather than a crash.
+    return path.exists() and set(columns) <= set(pq.read_schema(path).names)
+
+
+def _read(work: Path, name: str, columns: list[str]) -> pd.DataFrame | None:
+    if not _has(work, name, columns):
         return None
-    present = set(pq.read_schema(path).names)
-    if not set(columns) <= present:
-        return None  # a table from an older version: no evidence rather than a crash
-    return pd.read_parquet(path, columns=columns)
+    return pd.read_parquet(work / f"{name}.parquet", columns=columns)
 
 
 def _take_rows(path: Path, column: str, rows) -> list:
@@ -273,12 +275,31 @@ def _page(title: str, lead: str, contents: list[tuple[str, str]], body: list[str
 # --- The sector page -------------------------------------------------------------------------
 
 
-def _codes(column):
-    # A dictionary-encoded Arrow column as (codes, values): 4 bytes a row, not a string.
+def read_codes(path: Path, columns: list[str]) -> tuple[dict, dict]:
+    """Return each column of a Parquet table as integer codes (int32, one a row) and the values
+    they stand for, read a row group at a time: at 100,000 articles the evidence has some 4
+    million rows of a few thousand distinct values, 16 MB a column as codes."""
     import numpy as np
+    import pyarrow.parquet as pq
 
-    array = column.combine_chunks() if hasattr(column, "combine_chunks") else column
-    return np.asarray(array.indices, dtype="int64"), array.dictionary
+    source = pq.ParquetFile(path)
+    total = source.metadata.num_rows
+    codes = {c: np.empty(total, dtype="int32") for c in columns}
+    known: dict[str, dict] = {c: {} for c in columns}
+    at = 0
+    for group in range(source.num_row_groups):
+        part = source.read_row_group(group, columns=columns)
+        for name in columns:
+            encoded = part.column(name).combine_chunks().dictionary_encode()
+            seen = known[name]
+            local = np.fromiter(
+                (seen.setdefault(v, len(seen)) for v in encoded.dictionary.to_pylist()),
+                dtype="int32",
+                count=len(encoded.dictionary),
+            )
+            codes[name][at : at + part.num_rows] = local[np.asarray(encoded.indices)]
+        at += part.num_rows
+    return codes, {name: list(seen) for name, seen in known.items()}
 
 
 def _period_of(dates, trends: pd.DataFrame | None) -> list[str]:
@@ -306,41 +327,45 @@ def sector_evidence_rows(work: Path, *, cap: int = CAP) -> pd.DataFrame:
     """Return the mentions the sector page shows: for each sector and period, at most `cap`
     sentences, newest first, each with its marked terms, and the group's totals."""
     import numpy as np
-    import pyarrow.parquet as pq
 
     path = work / "sector_evidence.parquet"
     needed = ["article_id", "published", "sector", "term"]
-    if not path.exists() or not set(needed) <= set(pq.read_schema(path).names):
+    if not _has(work, "sector_evidence", needed):
         return pd.DataFrame()
-    # Codes, not strings: at 100,000 articles the table has some 4 million rows.
-    keys = pq.read_table(path, columns=needed, read_dictionary=needed).unify_dictionaries()
-    if not keys.num_rows:
+    codes, values = read_codes(path, needed)
+    if not len(codes["sector"]):
         return pd.DataFrame()
-    article, articles = _codes(keys["article_id"])
-    date, dates = _codes(keys["published"])
-    sector, sectors = _codes(keys["sector"])
-    term, terms = _codes(keys["term"])
-    del keys
-    dates = pd.Series(dates.to_pylist(), dtype=str)
+    article, date, sector, term = (codes[c] for c in needed)
+    articles, sectors, terms = (
+        np.array(values[c], dtype=object) for c in ("article_id", "sector", "term")
+    )
+    dates = pd.Series(values["published"], dtype=str)
     trends = _read(work, "sector_trends", ["period"])
     period_names, period_of_date = np.unique(_period_of(dates, trends), return_inverse=True)
-    group = sector * len(period_names) + period_of_date[date]
-    recency = pd.factorize(dates, sort=True)[0][date]
-    # Twice the cap of mentions: two terms of a sentence are one sentence shown.
-    chosen, turn = cap_rows(group, article, recency, cap=2 * cap)
-    mentions = np.bincount(group)
-    in_articles = np.bincount(group[turn == 0], minlength=len(mentions))
-    rows = np.sort(chosen)
+    recency_of_date = pd.factorize(dates, sort=True)[0]
+    parts = []
+    # A sector at a time: the arrays of one sector's mentions, not of all, at once.
+    for code in range(len(sectors)):
+        rows = np.flatnonzero(sector == code)
+        period = period_of_date[date[rows]]
+        # Twice the cap of mentions: two terms of a sentence are one sentence shown.
+        chosen, turn = cap_rows(period, article[rows], recency_of_date[date[rows]], cap=2 * cap)
+        mentions = np.bincount(period, minlength=len(period_names))
+        in_articles = np.bincount(period[turn == 0], minlength=len(period_names))
+        parts.append((rows[chosen], mentions[period[chosen]], in_articles[period[chosen]]))
+    rows, mentions, in_articles = (np.concatenate(p) for p in zip(*parts, strict=True))
+    order = np.argsort(rows)
+    rows, mentions, in_articles = rows[order], mentions[order], in_articles[order]
     picked = pd.DataFrame(
         {
             "row": rows,
-            "article_id": articles.take(article[rows]).to_pylist(),
+            "article_id": articles[article[rows]],
             "published": dates.to_numpy()[date[rows]],
-            "sector": sectors.take(sector[rows]).to_pylist(),
+            "sector": sectors[sector[rows]],
             "period": period_names[period_of_date[date[rows]]],
-            "mentions": mentions[group[rows]],
-            "articles": in_articles[group[rows]],
-            "term": terms.take(term[rows]).to_pylist(),
+            "mentions": mentions,
+            "articles": in_articles,
+            "term": terms[term[rows]],
             "sentence": _take_rows(path, "sentence", rows),
         }
     )
@@ -445,8 +470,13 @@ def _period_html(group: pd.DataFrame, anchor: str, *, rate, sources: dict) -> st
 
 
 def _sector_labels(work: Path) -> dict[str, str]:
-    found = _read(work, "sector_evidence", ["sector", "label"])
-    return {} if found is None else dict(found.drop_duplicates("sector").values)
+    import numpy as np
+
+    if not _has(work, "sector_evidence", ["sector", "label"]):
+        return {}
+    codes, values = read_codes(work / "sector_evidence.parquet", ["sector", "label"])
+    pairs = np.unique(np.stack([codes["sector"], codes["label"]], axis=1), axis=0)
+    return {values["sector"][s]: values["label"][lab] for s, lab in pairs}
 
 
 # --- The partner page ------------------------------------------------------------------------
@@ -493,7 +523,7 @@ def sentence_at(
 def partner_sentences(work: Path, *, cap: int = CAP, cache_dir: Path | None = None) -> pd.DataFrame:
     """Return the sentences naming each partner that the partner page shows: at most `cap` a
     partner, from the newest articles, at most PER_ARTICLE from one."""
-    from citylinks.tables import iter_texts, read_articles
+    from citylinks.tables import TEXT_FILE, iter_texts, stage_path
 
     mentions = _read(work, "partner_mentions", ["article_id", "published", "partner", "spans"])
     if mentions is None or mentions.empty:
@@ -506,7 +536,9 @@ def partner_sentences(work: Path, *, cap: int = CAP, cache_dir: Path | None = No
     spans = mentions.assign(span=mentions["spans"].map(lambda v: _spans(v, limit=PER_ARTICLE)))
     spans = spans.explode("span").dropna(subset=["span"]).drop(columns="spans")
     chosen = cap_groups(spans, by=["partner"], newest="published", cap=cap)
-    articles = read_articles(work)
+    # The ids alone, with where their texts are: the texts of the chosen articles are read.
+    articles = pd.read_parquet(stage_path(work, "articles"), columns=["article_id"])
+    articles.attrs[TEXT_FILE] = str(stage_path(work, "articles"))
     keep = articles["article_id"].isin(set(chosen["article_id"]))
     texts = dict(
         zip(articles.loc[keep, "article_id"].tolist(), iter_texts(articles, keep=keep), strict=True)
@@ -528,6 +560,24 @@ def partner_sentences(work: Path, *, cap: int = CAP, cache_dir: Path | None = No
     return table.drop_duplicates(["partner", "article_id", "before", "after"]).reset_index(
         drop=True
     )
+
+
+def engagements_shown(work: Path, *, cap: int = CAP) -> pd.DataFrame:
+    """Return the engagements the partner page shows: at most `cap` a partner, newest first
+    (by event date, else publish date), with each partner's `total`."""
+    columns = ["article_id", "published", "event_date", "partner"]
+    keys = _read(work, "engagements", columns)
+    if keys is None:
+        return pd.DataFrame(columns=[*columns, "date", "type", "sectors", "sentence", "total"])
+    keys["row"] = range(len(keys))
+    keys["date"] = keys["event_date"].where(keys["event_date"] != "", keys["published"])
+    shown = cap_groups(keys, by=["partner"], newest="date", cap=cap)
+    # Their sentences only: all of them would be the largest strings the page reads.
+    rows = shown["row"].sort_values()
+    path = work / "engagements.parquet"
+    for column in ("type", "sectors", "sentence"):
+        shown[column] = pd.Series(_take_rows(path, column, rows.to_numpy()), index=rows.index)
+    return shown
 
 
 def partner_summary(mentions: pd.DataFrame) -> pd.DataFrame:
@@ -554,25 +604,13 @@ def write_partner_page(
     """Write the partner evidence page: each partner's engagements and the sentences naming it."""
     columns = ["article_id", "partner", "kind", "country", "country_name", "count", "role"]
     mentions = _read(work, "partner_mentions", columns)
-    engagements = _read(
-        work,
-        "engagements",
-        ["article_id", "published", "event_date", "partner", "type", "sectors", "sentence"],
-    )
     body, contents = [], []
     if mentions is None or mentions.empty:
         body.append('<p class="cl-notes">No partner was found in the analysed articles.</p>')
         summary = pd.DataFrame()
     else:
         summary = partner_summary(mentions)
-    if engagements is None:
-        engagements = pd.DataFrame(columns=["article_id", "published", "event_date", "partner"])
-    engagements = engagements.assign(
-        date=engagements["event_date"].where(
-            engagements["event_date"] != "", engagements["published"]
-        )
-    )
-    shown_engagements = cap_groups(engagements, by=["partner"], newest="date", cap=cap)
+    shown_engagements = engagements_shown(work, cap=cap)
     sentences = partner_sentences(work, cap=cap, cache_dir=cache_dir) if len(summary) else None
     ids = set(shown_engagements["article_id"]) | set(
         [] if sentences is None else sentences["article_id"]
