@@ -267,9 +267,7 @@ def _page(title: str, lead: str, contents: list[tuple[str, str]], body: list[str
         f'<header class="cl-top"><strong>citylinks</strong> &nbsp; {nav}</header>\n<main>\n'
         f'<h1 id="top">{html.escape(title)}</h1>\n<p>{lead}</p>\n'
         f'<nav class="cl-toc cl-toc-wide" aria-label="Contents"><strong>Contents</strong>'
-        f"<ol>{toc}</ol></nav>\n"
-        + "\n".join(body)
-        + "\n</main>\n</body>\n</html>\n"
+        f"<ol>{toc}</ol></nav>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
     )
 
 
