@@ -136,9 +136,11 @@ def cap_groups(
 
     if rows.empty:
         return rows.assign(total=pd.Series(dtype="int64"))
-    group = rows.groupby(by, sort=True, observed=True).ngroup().to_numpy()
-    recency = pd.factorize(rows[newest], sort=True)[0]
-    chosen, _ = cap_rows(group, pd.factorize(rows[article])[0], recency, cap=cap)
+    # Missing values are a group, a date and an article of their own, never dropped.
+    group = rows.groupby(by, sort=True, observed=True, dropna=False).ngroup().to_numpy()
+    recency = pd.factorize(rows[newest], sort=True, use_na_sentinel=False)[0]
+    articles = pd.factorize(rows[article], use_na_sentinel=False)[0]
+    chosen, _ = cap_rows(group, articles, recency, cap=cap)
     totals = np.bincount(group)
     return rows.iloc[chosen].assign(total=totals[group[chosen]])
 

@@ -106,6 +106,11 @@ def test_groups_are_capped_separately_and_totals_count_every_row():
     assert chosen.groupby("group")["total"].first().to_dict() == {"x": 5, "y": 1}
 
 
+def test_missing_values_are_kept_not_dropped():
+    rows = [("g", "a", None), (None, "b", "2024-01-01"), ("g", None, "2024-02-01")]
+    assert len(picks(rows, cap=5)) == 3
+
+
 def test_an_empty_table_shows_nothing():
     chosen, turn = cap_rows([], [], [], cap=3)
     assert len(chosen) == 0 and len(turn) == 0
