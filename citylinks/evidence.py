@@ -162,6 +162,19 @@ def _read(work: Path, name: str, columns: list[str]) -> pd.DataFrame | None:
     return pd.read_parquet(work / f"{name}.parquet", columns=columns)
 
 
+GROUPS_AT_ONCE = 20  # Parquet row groups read in one call: 100,000 rows of the evidence
+
+
+def _chunks(source):
+    """Yield (row groups, first row, end row) of a Parquet file, GROUPS_AT_ONCE at a time."""
+    first = 0
+    for start in range(0, source.num_row_groups, GROUPS_AT_ONCE):
+        groups = list(range(start, min(start + GROUPS_AT_ONCE, source.num_row_groups)))
+        stop = first + sum(source.metadata.row_group(g).num_rows for g in groups)
+        yield groups, first, stop
+        first = stop
+
+
 def _take_rows(path: Path, column: str, rows) -> list:
     """Return `column` of the given rows (ascending numbers) of a Parquet file, reading only the
     row groups that hold them: the sentences of a large archive never sit in memory at once."""
@@ -171,14 +184,11 @@ def _take_rows(path: Path, column: str, rows) -> list:
     source = pq.ParquetFile(path)
     rows = np.asarray(rows, dtype="int64")
     found: list = []
-    first = 0
-    for group in range(source.num_row_groups):
-        stop = first + source.metadata.row_group(group).num_rows
+    for groups, first, stop in _chunks(source):
         lo, hi = np.searchsorted(rows, [first, stop])
         if hi > lo:
-            part = source.read_row_group(group, columns=[column]).column(0)
+            part = source.read_row_groups(groups, columns=[column]).column(0)
             found.extend(part.take(rows[lo:hi] - first).to_pylist())
-        first = stop
     return found
 
 
@@ -281,24 +291,31 @@ def read_codes(path: Path, columns: list[str]) -> tuple[dict, dict]:
     they stand for, read a row group at a time: at 100,000 articles the evidence has some 4
     million rows of a few thousand distinct values, 16 MB a column as codes."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    source = pq.ParquetFile(path)
+    # Read as the file stores them, dictionary-encoded: the strings are never decoded a row
+    # at a time.
+    source = pq.ParquetFile(path, read_dictionary=columns)
     total = source.metadata.num_rows
     codes = {c: np.empty(total, dtype="int32") for c in columns}
     known: dict[str, dict] = {c: {} for c in columns}
     at = 0
-    for group in range(source.num_row_groups):
-        part = source.read_row_group(group, columns=columns)
+    for groups, _first, _stop in _chunks(source):
+        part = source.read_row_groups(groups, columns=columns)
         for name in columns:
-            encoded = part.column(name).combine_chunks().dictionary_encode()
-            seen = known[name]
-            local = np.fromiter(
-                (seen.setdefault(v, len(seen)) for v in encoded.dictionary.to_pylist()),
-                dtype="int32",
-                count=len(encoded.dictionary),
-            )
-            codes[name][at : at + part.num_rows] = local[np.asarray(encoded.indices)]
+            seen, start = known[name], at
+            for chunk in part.column(name).chunks:
+                if not isinstance(chunk, pa.DictionaryArray):
+                    chunk = chunk.dictionary_encode()
+                local = np.fromiter(
+                    (seen.setdefault(v, len(seen)) for v in chunk.dictionary.to_pylist()),
+                    dtype="int32",
+                    count=len(chunk.dictionary),
+                )
+                stop = start + len(chunk)
+                codes[name][start:stop] = local[np.asarray(chunk.indices.fill_null(0))]
+                start = stop
         at += part.num_rows
     return codes, {name: list(seen) for name, seen in known.items()}
 
@@ -330,15 +347,15 @@ def sector_evidence_rows(work: Path, *, cap: int = CAP) -> pd.DataFrame:
     import numpy as np
 
     path = work / "sector_evidence.parquet"
-    needed = ["article_id", "published", "sector", "term"]
+    needed = ["article_id", "published", "sector", "label", "term"]
     if not _has(work, "sector_evidence", needed):
         return pd.DataFrame()
     codes, values = read_codes(path, needed)
     if not len(codes["sector"]):
         return pd.DataFrame()
-    article, date, sector, term = (codes[c] for c in needed)
-    articles, sectors, terms = (
-        np.array(values[c], dtype=object) for c in ("article_id", "sector", "term")
+    article, date, sector, label, term = (codes[c] for c in needed)
+    articles, sectors, labels, terms = (
+        np.array(values[c], dtype=object) for c in ("article_id", "sector", "label", "term")
     )
     dates = pd.Series(values["published"], dtype=str)
     trends = _read(work, "sector_trends", ["period"])
@@ -363,6 +380,7 @@ def sector_evidence_rows(work: Path, *, cap: int = CAP) -> pd.DataFrame:
             "article_id": articles[article[rows]],
             "published": dates.to_numpy()[date[rows]],
             "sector": sectors[sector[rows]],
+            "label": labels[label[rows]],
             "period": period_names[period_of_date[date[rows]]],
             "mentions": mentions,
             "articles": in_articles,
@@ -370,7 +388,7 @@ def sector_evidence_rows(work: Path, *, cap: int = CAP) -> pd.DataFrame:
             "sentence": _take_rows(path, "sentence", rows),
         }
     )
-    keys = ["sector", "period", "article_id", "sentence", "mentions", "articles"]
+    keys = ["sector", "label", "period", "article_id", "sentence", "mentions", "articles"]
     sentences = (
         picked.groupby(keys, sort=False)
         .agg(published=("published", "first"), terms=("term", list), row=("row", "min"))
@@ -413,7 +431,9 @@ def write_sector_page(
     if len(rows):
         counts = rows.drop_duplicates(["sector", "period"]).groupby("sector")["mentions"].sum()
         counts = counts.sort_values(ascending=False, kind="stable")
-    labels.update({s: lab for s, lab in _sector_labels(work).items() if s not in labels})
+    if len(rows):  # a sector in no period of the trends (undated only) is named here
+        found = dict(rows[["sector", "label"]].drop_duplicates("sector").values)
+        labels.update({s: lab for s, lab in found.items() if s not in labels})
     # Sectors without a mention keep a section, so a link to one always lands.
     for sector in [*counts.index, *sorted(set(labels) - set(counts.index))]:
         label = labels.get(sector, sector)
@@ -468,16 +488,6 @@ def _period_html(group: pd.DataFrame, anchor: str, *, rate, sources: dict) -> st
         f'</h3><ol class="cl-sentences">{items}</ol>'
         + _more(n, shown, "mention", "sector_evidence.csv")
     )
-
-
-def _sector_labels(work: Path) -> dict[str, str]:
-    import numpy as np
-
-    if not _has(work, "sector_evidence", ["sector", "label"]):
-        return {}
-    codes, values = read_codes(work / "sector_evidence.parquet", ["sector", "label"])
-    pairs = np.unique(np.stack([codes["sector"], codes["label"]], axis=1), axis=0)
-    return {values["sector"][s]: values["label"][lab] for s, lab in pairs}
 
 
 # --- The partner page ------------------------------------------------------------------------
