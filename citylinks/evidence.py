@@ -434,6 +434,10 @@ def write_sector_page(
     if len(rows):  # a sector in no period of the trends (undated only) is named here
         found = dict(rows[["sector", "label"]].drop_duplicates("sector").values)
         labels.update({s: lab for s, lab in found.items() if s not in labels})
+    # The shown rows as plain records, by sector and period: a few thousand at most.
+    groups: dict[str, dict[str, list[dict]]] = {}
+    for record in rows.to_dict("records"):
+        groups.setdefault(record["sector"], {}).setdefault(record["period"], []).append(record)
     # Sectors without a mention keep a section, so a link to one always lands.
     for sector in [*counts.index, *sorted(set(labels) - set(counts.index))]:
         label = labels.get(sector, sector)
@@ -449,11 +453,11 @@ def write_sector_page(
             f"period shows at most {cap} sentences, the newest articles' first. Every "
             'mention: <a href="data/sector_evidence.csv">sector_evidence.csv</a>.</p>'
         )
-        groups = rows[rows["sector"] == sector]
-        for period in sorted(groups["period"].unique(), key=_period_order, reverse=True):
+        periods = sorted(groups[sector], key=_period_order, reverse=True)
+        for period in periods:
             body.append(
                 _period_html(
-                    groups[groups["period"] == period],
+                    groups[sector][period],
                     sector_anchor(sector, period),
                     rate=rates.get((sector, period)),
                     sources=sources,
@@ -470,18 +474,18 @@ def write_sector_page(
     return target
 
 
-def _period_html(group: pd.DataFrame, anchor: str, *, rate, sources: dict) -> str:
+def _period_html(group: list[dict], anchor: str, *, rate, sources: dict) -> str:
     # One period of a sector: its totals (those the heatmap's cell shows) and its sentences.
-    first = group.iloc[0]
+    first = group[0]
     period = first["period"]
     rate = f", {rate:.1f} per 1,000 words" if rate is not None and period else ""
     n, k = int(first["mentions"]), int(first["articles"])
     items = "".join(
-        f"<li><blockquote>{mark_terms(r.sentence, r.terms)}</blockquote>"
-        f"{_source_line(sources.get(r.article_id), r.published)}</li>"
-        for r in group.itertuples(index=False)
+        f"<li><blockquote>{mark_terms(r['sentence'], r['terms'])}</blockquote>"
+        f"{_source_line(sources.get(r['article_id']), r['published'])}</li>"
+        for r in group
     )
-    shown = int(group["terms"].map(len).sum())
+    shown = sum(len(r["terms"]) for r in group)
     return (
         f'<h3 id="{anchor}">{html.escape(period or "Undated")} <span class="cl-count">{n:,} '
         f"mention{'s' if n != 1 else ''} in {k:,} article{'s' if k != 1 else ''}{rate}</span>"
@@ -627,10 +631,13 @@ def write_partner_page(
         [] if sentences is None else sentences["article_id"]
     )
     sources = _article_sources(work, ids)
-    by_partner_engagements = dict(tuple(shown_engagements.groupby("partner", sort=False)))
-    by_partner_sentences = (
-        {} if sentences is None else dict(tuple(sentences.groupby("partner", sort=False)))
-    )
+    # The shown rows as plain tuples, by partner: a few thousand at most.
+    by_partner_engagements: dict[str, list] = {}
+    for r in shown_engagements.itertuples(index=False):
+        by_partner_engagements.setdefault(r.partner, []).append(r)
+    by_partner_sentences: dict[str, list] = {}
+    for r in [] if sentences is None else sentences.itertuples(index=False):
+        by_partner_sentences.setdefault(r.partner, []).append(r)
     within = _places_within(summary)
     for p in summary.itertuples(index=False):
         anchor = partner_anchor(p.partner)
@@ -648,7 +655,7 @@ def write_partner_page(
             body.append('<p class="cl-caption">None found: only named in passing.</p>')
         else:
             body.append('<ol class="cl-sentences">')
-            for r in group.itertuples(index=False):
+            for r in group:
                 sectors = str(r.sectors or "").replace(";", ", ")
                 about = f" — about {html.escape(sectors)}" if sectors else ""
                 body.append(
@@ -657,15 +664,15 @@ def write_partner_page(
                     f"<blockquote>{mark_terms(str(r.sentence), [p.partner])}</blockquote>"
                     f"{_source_line(sources.get(r.article_id))}</li>"
                 )
-            total = int(group["total"].iloc[0])
+            total = int(group[0].total)
             body.append("</ol>" + _more(total, len(group), "engagement", "engagements.csv"))
         group = by_partner_sentences.get(p.partner)
         body.append("<h3>Sentences naming it</h3>")
-        if group is None or group.empty:
+        if not group:
             body.append('<p class="cl-caption">No sentence could be read back.</p>')
         else:
             body.append('<ol class="cl-sentences">')
-            for r in group.itertuples(index=False):
+            for r in group:
                 body.append(
                     f"<li><blockquote>{html.escape(r.before)}<mark>{html.escape(r.name)}</mark>"
                     f"{html.escape(r.after)}</blockquote>"

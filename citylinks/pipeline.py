@@ -380,12 +380,15 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             drafts.append(drafter.submit(draft_page, executed, reports=reports))
             if n == len(stages) - 1 and _small_corpus(stage_work):
                 drafter.submit(_load_overview)
+                evidence_writer = start_drafter()  # started while the last stage runs
+                evidence_writer.submit(_load_evidence)
         current = None
         print("Rendering the reports", flush=True)
         # The evidence pages and what is new, in a process of their own, on the core the drafts
         # leave free. The work folder still holds the last successful run's tables: what is new
         # is told against them before this run's replace them.
-        evidence_writer = start_drafter()
+        evidence_writer = evidence_writer or start_drafter()
+        changes = evidence_writer.submit(_describe_changes, work, stage_work)  # quick: first
         evidence = evidence_writer.submit(
             _write_evidence,
             stage_out,
@@ -394,7 +397,6 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             cache_dir=work / "cache",
             lexicon=resolve(params["sectors_file"]),
         )
-        changes = evidence_writer.submit(_describe_changes, work, stage_work)
         files, fingerprint = drafter.submit(corpus_fingerprint, stage_work).result()
         info = {
             "started": stamp.isoformat(timespec="seconds"),
@@ -412,16 +414,17 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         for draft, (href, _) in zip(drafts, reports[: len(drafts)], strict=True):
             page = fill_provenance(draft.result(), info)
             (stage_out / href).write_text(page, encoding="utf-8")
-        seconds = sum(evidence.result().values())
-        print(f"Evidence pages: done in {seconds:.1f} s", flush=True)
-        drafter.submit(
+        overview = drafter.submit(
             _write_overview,
             stage_out,
             stage_work,
             info=info,
             reports=reports,
             changes=changes.result(),
-        ).result()
+        )
+        seconds = sum(evidence.result().values())
+        print(f"Evidence pages: done in {seconds:.1f} s", flush=True)
+        overview.result()
         evidence_writer.shutdown()
         swap_into(stage_out, out)
         swap_into(stage_work, work)
@@ -509,6 +512,14 @@ def _load_overview() -> None:
     import pyarrow.parquet  # noqa: F401
 
     import citylinks.overview  # noqa: F401
+
+
+def _load_evidence() -> None:
+    # Run in the evidence pages' side process: importing is all it does.
+    import pyarrow.parquet  # noqa: F401
+
+    import citylinks.changes  # noqa: F401
+    import citylinks.evidence  # noqa: F401
 
 
 def _write_overview(
