@@ -12,6 +12,9 @@ For each corpus size (synthetic corpora from make_corpus.py, kept in benchmarks/
   pass of a pyahocorasick automaton over the lowercased text, (c) the NLTK route (tokenise,
   MWETokenizer, Counter), and citylinks' own matchers (find_sector_mentions +
   find_place_mentions) with their ratio to (b).
+The evidence pages of each size's first run: their size and what they hold, and the step
+that writes them timed again on its tables (the size check of issue 21:
+`--sizes 10000 --repeat 1 --skip baselines,fixed,rerun,imports`).
 Once per benchmark: the notebook machinery floor (notebook_floor.py) against run_all.py on the
 five seed articles; the re-run case (a full run on 10,000 articles, ten articles added, run
 again); start-up import costs (`python -X importtime`). Every figure is the median of --repeat
@@ -556,9 +559,15 @@ def summarise_runs(runs: list[RunResult]) -> dict:
 
 
 def measure_pipeline(
-    corpus: Path, *, repeat: int, workers: int | None, memory_limit_mb: float | None = None
+    corpus: Path,
+    *,
+    repeat: int,
+    workers: int | None,
+    memory_limit_mb: float | None = None,
+    evidence: dict | None = None,
 ) -> dict:
-    """Run run_all.py `repeat` times on a corpus, each time into fresh folders."""
+    """Run run_all.py `repeat` times on a corpus, each time into fresh folders; with
+    `evidence` (a dict), fill it with the evidence pages' figures of the first run."""
     runs = []
     for r in range(repeat):
         with tempfile.TemporaryDirectory(prefix="citylinks-bench-") as tmp:
@@ -572,6 +581,8 @@ def measure_pipeline(
             )
             if runs[-1].returncode != 0:
                 break  # a failed or stopped run would fail the same way again
+            if evidence is not None and r == 0:
+                evidence.update(measure_evidence(Path(tmp)))
     summary = summarise_runs(runs)
     if not summary["ok"]:
         last = runs[-1]
@@ -582,6 +593,83 @@ def measure_pipeline(
             steps_seen=len(last.steps),
         )
     return summary
+
+
+EVIDENCE_PAGES = ("evidence-sectors.html", "evidence-partners.html")
+EVIDENCE_STEP = """
+import json, resource, sys, time
+from citylinks.evidence import write_evidence_pages
+t0 = time.perf_counter()
+write_evidence_pages(sys.argv[1], sys.argv[2], cache_dir=sys.argv[3], lexicon=sys.argv[4])
+print(json.dumps({"seconds": time.perf_counter() - t0,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def evidence_figures(out: Path) -> dict:
+    """Return the size of each evidence page of a run and what it holds: sections (sectors,
+    partners), groups (a sector's periods) and sentences shown."""
+    figures = {}
+    for name in EVIDENCE_PAGES:
+        page = (out / name).read_text(encoding="utf-8") if (out / name).exists() else ""
+        figures[name] = {
+            "bytes": len(page.encode("utf-8")),
+            "sections": page.count('<section class="cl-evidence">'),
+            "groups": page.count("<h3 id="),
+            "sentences": page.count("<li><blockquote>") + page.count('<li><div class="cl-what">'),
+            "more": page.count('class="cl-more"'),
+        }
+    return figures
+
+
+def measure_evidence(run_root: Path) -> dict:
+    """The evidence pages of a finished run: their figures, and the evidence step timed again
+    on its stage tables in a fresh process (seconds inside it, its peak RSS)."""
+    figures = evidence_figures(run_root / "out")
+    with tempfile.TemporaryDirectory(prefix="citylinks-evidence-") as tmp:
+        args = [run_root / "work", tmp, run_root / "work" / "cache", LEXICON]
+        done = subprocess.run(
+            [sys.executable, "-c", EVIDENCE_STEP, *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+    step = json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr[-300:]}
+    return {"pages": figures, "step": step}
+
+
+def evidence_rows(sizes: dict) -> list[str]:
+    """Return the table of the evidence pages' sizes, with the bound the caps set."""
+    rows = []
+    for n, entry in sizes.items():
+        found = (entry.get("pipeline") or {}).get("evidence") or {}
+        pages, step = found.get("pages"), found.get("step", {})
+        if not pages:
+            continue
+        sectors, partners = pages[EVIDENCE_PAGES[0]], pages[EVIDENCE_PAGES[1]]
+        rows.append(
+            f"| {int(n):,} | {sectors['bytes'] / 1e6:.2f} MB ({sectors['sections']} sectors, "
+            f"{sectors['groups']} periods, {sectors['sentences']:,} sentences, "
+            f"{sectors['more']} groups capped) | {partners['bytes'] / 1e6:.2f} MB "
+            f"({partners['sections']} partners, {partners['sentences']:,} sentences) | "
+            f"{_s(step.get('seconds'))} | {_mb(step.get('peak_mb'))} |"
+        )
+    if not rows:
+        return []
+    return [
+        "### Evidence pages",
+        "",
+        "The evidence pages of the first run of each size, and the step that writes them timed "
+        "again on that run's tables in a fresh process (peak: its resident set). A sector's "
+        "period shows at most 20 sentences, a partner at most 20 engagements and 20 sentences: "
+        "the sector page is bounded by sectors × periods × 20 sentences whatever the number of "
+        "articles (periods grow with the span of dates), the partner page by partners × 40.",
+        "",
+        "| articles | sector page | partner page | evidence step | peak |",
+        "| ---: | --- | --- | ---: | ---: |",
+        *rows,
+        "",
+    ]
 
 
 def measure_fixed_costs(*, repeat: int, workers: int | None) -> dict:
@@ -911,6 +999,7 @@ def render_markdown(results: dict) -> str:
                     f"{_x(m['automaton/read'])} |"
                 )
             out.append("")
+    out += evidence_rows(sizes)
     out += fixed_cost_rows(results)
     imports = results.get("imports")
     if imports:
@@ -1148,9 +1237,15 @@ def main(argv: list[str] | None = None) -> int:
         files = list_articles(corpus)
         entry: dict = {"bytes": sum(p.stat().st_size for p in files), "repeat": runs}
         if "pipeline" not in skip:
+            evidence: dict = {}
             entry["pipeline"] = measure_pipeline(
-                corpus, repeat=runs, workers=args.workers, memory_limit_mb=limit
+                corpus,
+                repeat=runs,
+                workers=args.workers,
+                memory_limit_mb=limit,
+                evidence=evidence,
             )
+            entry["pipeline"]["evidence"] = evidence
         if terms is not None:
             entry["baselines"] = measure_baselines(files, terms, repeat=runs)
         results["sizes"][str(n)] = entry

@@ -210,8 +210,12 @@ def write_overview(
     *,
     info: dict,
     reports: list[tuple[str, str]],
+    changes: dict | None = None,
 ) -> Path:
-    """Write `<out>/index.html` from the stage tables of a finished run."""
+    """Write `<out>/index.html` from the stage tables of a finished run; with `changes`
+    (`citylinks.changes.describe_changes`), it opens with what is new since the last run."""
+    from citylinks.evidence import partner_href, sector_href
+
     articles = _read(work, "articles", skip=("text",))  # the overview needs no article text
     notes_table = _read(work, "corpus_notes")
     notes = list(notes_table.note) if notes_table is not None else []
@@ -239,6 +243,9 @@ def write_overview(
         reports=reports,
         tables=sorted(p.name for p in (out / "data").glob("*.csv")),
         provenance=provenance_html(info),
+        changes=changes,
+        partner_href=partner_href,
+        sector_href=sector_href,
     )
     target = out / "index.html"
     target.write_text(page, encoding="utf-8")

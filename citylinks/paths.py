@@ -13,6 +13,13 @@ DEFAULT_WORK = ROOT / "build"
 DEFAULT_LEXICON = CONFIG_DIR / "sectors.yaml"
 DEFAULT_GAZETTEER = CONFIG_DIR / "partners.yaml"
 DEFAULT_OUTLETS = CONFIG_DIR / "outlets.yaml"
+# The evidence pages, beside the reports in the out folder: (file, title in the navigation).
+SECTOR_EVIDENCE_PAGE = "evidence-sectors.html"
+PARTNER_EVIDENCE_PAGE = "evidence-partners.html"
+EVIDENCE_PAGES = [
+    (SECTOR_EVIDENCE_PAGE, "Evidence: sectors"),
+    (PARTNER_EVIDENCE_PAGE, "Evidence: partners"),
+]
 
 
 def resolve(path: str | Path) -> Path:

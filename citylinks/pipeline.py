@@ -468,6 +468,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
     reports = report_links(stages)
     timings: dict[str, float] = {}
     drafter = start_drafter()
+    evidence_writer = None
     drafts = []
     current = None
     try:
@@ -506,8 +507,23 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             drafts.append(drafter.submit(draft_page, executed, reports=reports))
             if n == len(stages) - 1 and _small_corpus(stage_work):
                 drafter.submit(_load_overview)
+                evidence_writer = start_drafter()  # started while the last stage runs
+                evidence_writer.submit(_load_evidence)
         current = None
         print("Rendering the reports", flush=True)
+        # The evidence pages and what is new, in a process of their own, on the core the drafts
+        # leave free. The work folder still holds the last successful run's tables: what is new
+        # is told against them before this run's replace them.
+        evidence_writer = evidence_writer or start_drafter()
+        changes = evidence_writer.submit(_describe_changes, work, stage_work)  # quick: first
+        evidence = evidence_writer.submit(
+            _write_evidence,
+            stage_out,
+            stage_work,
+            reports=reports,
+            cache_dir=work / "cache",
+            lexicon=resolve(params["sectors_file"]),
+        )
         files, fingerprint = drafter.submit(corpus_fingerprint, stage_work).result()
         info = {
             "started": stamp.isoformat(timespec="seconds"),
@@ -518,15 +534,27 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             "corpus_fingerprint": fingerprint,
             "lexicon": f"{params['sectors_file']} (sha256 {file_digest(resolve(params['sectors_file']))})",
             "gazetteer": f"{params['partners_file']} (sha256 {file_digest(resolve(params['partners_file']))})",
+            "outlets": f"{params['outlets_file']} (sha256 {file_digest(resolve(params['outlets_file']))})",
             "parameters": params,
             "code_version": code_version(),
             "packages": package_versions(),
         }
-        for draft, (href, _) in zip(drafts, reports, strict=True):
+        for draft, (href, _) in zip(drafts, reports[: len(drafts)], strict=True):
             page = fill_provenance(draft.result(), info)
             with writing_into(stage_out):
                 (stage_out / href).write_text(page, encoding="utf-8")
-        drafter.submit(_write_overview, stage_out, stage_work, info=info, reports=reports).result()
+        overview = drafter.submit(
+            _write_overview,
+            stage_out,
+            stage_work,
+            info=info,
+            reports=reports,
+            changes=changes.result(),
+        )
+        seconds = sum(evidence.result().values())
+        print(f"Evidence pages: done in {seconds:.1f} s", flush=True)
+        overview.result()
+        evidence_writer.shutdown()
         swap = Swap()
         try:
             swap.move_into(stage_out, out)
@@ -536,7 +564,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
             raise
         swap.finish(stage_out, stage_work)
     except (RunFailed, OSError, FolderError) as exc:
-        drafter.shutdown(cancel_futures=True)
+        _stop(drafter, evidence_writer)
         line = folder_failure(exc, folders, default=f"{out} (or {work})", corpus=corpus)
         if line or not isinstance(exc, RunFailed):
             _discard(stage_out, stage_work)
@@ -566,7 +594,7 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         _discard(stage_out, stage_work)
         return 1
     except KeyboardInterrupt:
-        drafter.shutdown(cancel_futures=True)
+        _stop(drafter, evidence_writer)
         print(
             f"\nrun_all.py: interrupted; the reports in {out} are left as they were.",
             file=sys.stderr,
@@ -574,13 +602,19 @@ def publish_run(corpus: Path, out: Path, work: Path, params: dict, *, timeout: i
         _discard(stage_out, stage_work)
         return 130
     except BaseException:
-        drafter.shutdown(cancel_futures=True)
+        _stop(drafter, evidence_writer)
         _discard(stage_out, stage_work)
         raise
     drafter.shutdown()
     total = time.perf_counter() - started
     print(f"Reports written to {out} in {total:.1f} s: open {out / 'index.html'}")
     return 0
+
+
+def _stop(*pools) -> None:
+    for pool in pools:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def skip_format_grammar() -> None:
@@ -624,21 +658,53 @@ def _load_overview() -> None:
     import citylinks.overview  # noqa: F401
 
 
-def _write_overview(out: Path, work: Path, *, info: dict, reports: list[tuple[str, str]]) -> None:
+def _load_evidence() -> None:
+    # Run in the evidence pages' side process: importing is all it does.
+    import pyarrow.parquet  # noqa: F401
+
+    import citylinks.changes  # noqa: F401
+    import citylinks.evidence  # noqa: F401
+
+
+def _write_overview(
+    out: Path, work: Path, *, info: dict, reports: list[tuple[str, str]], changes: dict
+) -> None:
     # Run in the side process that drafts pages, so that run_all.py's own never loads pandas.
     from citylinks.overview import write_overview as write
 
     with writing_into(out):
-        write(out, work, info=info, reports=reports)
+        write(out, work, info=info, reports=reports, changes=changes)
+
+
+def _describe_changes(previous: Path, current: Path) -> dict:
+    from citylinks.changes import describe_changes
+
+    return describe_changes(previous, current)
+
+
+def _write_evidence(
+    out: Path, work: Path, *, reports: list[tuple[str, str]], cache_dir: Path, lexicon: Path
+) -> dict[str, float]:
+    # Run in a side process, while this one fills in the stages' pages.
+    from citylinks.evidence import write_evidence_pages
+    from citylinks.publish import navigation_html
+
+    nav = navigation_html(reports)
+    return write_evidence_pages(work, out, nav=nav, cache_dir=cache_dir, lexicon=lexicon)
 
 
 def report_links(stages: list[Path]) -> list[tuple[str, str]]:
-    """Return (page, title) for each stage's report, titles from the notebooks' headings."""
+    """Return (page, title) for each stage's report, titles from the notebooks' headings, then
+    the evidence pages."""
     import nbformat
 
+    from citylinks.paths import EVIDENCE_PAGES
     from citylinks.publish import notebook_title
 
-    return [(f"{nb.stem}.html", notebook_title(nbformat.read(nb, as_version=4))) for nb in stages]
+    stage_pages = [
+        (f"{nb.stem}.html", notebook_title(nbformat.read(nb, as_version=4))) for nb in stages
+    ]
+    return stage_pages + EVIDENCE_PAGES
 
 
 def _discard(*folders: Path) -> None:

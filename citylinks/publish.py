@@ -84,6 +84,7 @@ def provenance_html(info: dict) -> str:
         ),
         ("Lexicon", info.get("lexicon", "")),
         ("Gazetteer", info.get("gazetteer", "")),
+        ("Outlets", info.get("outlets", "")),
         ("Parameters", ", ".join(f"{k}={v!r}" for k, v in info.get("parameters", {}).items())),
         ("Code version", info.get("code_version", "")),
         ("Packages", ", ".join(f"{k} {v}" for k, v in info.get("packages", {}).items())),

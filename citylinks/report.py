@@ -89,15 +89,21 @@ def table_html(
     csv_href: str | None,
     caption: str = "",
     total: int | None = None,
+    link_names: bool = True,
 ) -> str:
     """Return an escaped HTML table of the first `top` rows, saying how many there are in all.
 
-    `total` gives the size of the whole table when `df` holds only its first rows."""
+    `total` gives the size of the whole table when `df` holds only its first rows. With
+    `link_names`, partner and sector names link to their sentences (`link_evidence`)."""
     shown = df.head(top).copy()
     for column in shown.columns:
         if not pd.api.types.is_numeric_dtype(shown[column]):
             shown[column] = shown[column].map(_shorten)
-    body = shown.to_html(index=False, escape=True, border=0, classes="cl-table", na_rep="")
+    if link_names:
+        shown = link_evidence(shown)
+    body = shown.to_html(
+        index=False, escape=not link_names, border=0, classes="cl-table", na_rep=""
+    )
     total = len(df) if total is None else total
     count = f"All {total} rows." if total <= top else f"First {top} of {total} rows."
     link = (
@@ -109,6 +115,41 @@ def table_html(
     if total == 0:
         return f"<p class='cl-caption'>{html.escape(caption)} No rows.</p>"
     return f'{head}<div class="cl-scroll" style="{TABLE_STYLE}">{body}</div>'
+
+
+def link_evidence(shown: pd.DataFrame) -> pd.DataFrame:
+    """Return a table's cells as escaped HTML, with each partner name (column `partner`) and
+    sector name (column `label`, beside `sector`) a link to its section of the evidence pages;
+    a row of one period (`period`, with `mentions`) links that period's sentences."""
+    from citylinks.evidence import partner_href, sector_href
+
+    linked = shown.copy()
+    for column in linked.columns:
+        if not pd.api.types.is_numeric_dtype(linked[column]):
+            linked[column] = linked[column].map(
+                lambda v: html.escape(v) if isinstance(v, str) else v
+            )
+
+    def anchor(href: str, text) -> str:
+        return (
+            f'<a href="{html.escape(href)}">{text}</a>' if isinstance(text, str) and text else text
+        )
+
+    if "partner" in shown:
+        linked["partner"] = [
+            anchor(partner_href(p), t)
+            for p, t in zip(shown["partner"], linked["partner"], strict=True)
+        ]
+    if "sector" in shown and "label" in shown:
+        periods = shown["period"] if "period" in shown else pd.Series(None, index=shown.index)
+        counted = (
+            shown["mentions"] > 0 if "mentions" in shown else pd.Series(False, index=shown.index)
+        )
+        linked["label"] = [
+            anchor(sector_href(s, p if c and isinstance(p, str) else None), t)
+            for s, p, c, t in zip(shown["sector"], periods, counted, linked["label"], strict=True)
+        ]
+    return linked
 
 
 def show_table(

@@ -82,6 +82,25 @@ class Browser:
             time.sleep(0.1)
         raise TimeoutError(f"{path} did not load")
 
+    def follow(self, selector: str) -> str:
+        """Click the first element matching `selector` as a reader would; wait until the page
+        it leads to has loaded, and return its address."""
+        before = self.evaluate("location.href")
+        self.events.clear()
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                href = self.evaluate("location.href")
+                ready = self.evaluate("document.readyState") == "complete"
+            except RuntimeError:  # the old page went away while asked
+                href, ready = before, False
+            if href != before and ready:
+                time.sleep(0.3)  # let the jump to the anchor happen
+                return href
+            time.sleep(0.1)
+        raise TimeoutError(f"clicking {selector} led nowhere")
+
     def evaluate(self, expression: str):
         """Evaluate JavaScript in the page and return its value."""
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from citylinks.corpus import load_articles
 from citylinks.paths import ROOT
+from citylinks.tables import write_stage_table
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import make_corpus as gen  # noqa: E402 - benchmarks/ is a folder of scripts, not a package
@@ -266,3 +268,28 @@ def test_results_table_goes_between_the_readme_markers(tmp_path):
     bench.write_readme(markdown, path=readme)
     text = readme.read_text(encoding="utf-8")
     assert "old" not in text and "01-clean-corpus" in text and text.endswith("After.\n")
+
+
+# --- The evidence pages' size check -------------------------------------------------------------
+
+
+def test_evidence_figures_count_what_the_pages_hold(tmp_path):
+    from citylinks.evidence import write_evidence_pages
+
+    work = tmp_path / "work"
+    evidence = pd.DataFrame(
+        [("a1", "2024-02-01", "health", "Health", "health", f"Health {i}.") for i in range(30)],
+        columns=["article_id", "published", "sector", "label", "term", "sentence"],
+    )
+    write_stage_table(evidence, work, "sector_evidence")
+    write_evidence_pages(work, tmp_path / "out")
+    figures = bench.evidence_figures(tmp_path / "out")
+    sectors = figures["evidence-sectors.html"]
+    assert sectors["sections"] == 1 and sectors["groups"] == 1  # one sector, one (undated) period
+    assert sectors["sentences"] == 20 and sectors["more"] == 1  # capped, the rest counted
+    assert sectors["bytes"] == len((tmp_path / "out" / "evidence-sectors.html").read_bytes())
+    assert figures["evidence-partners.html"]["sections"] == 0
+    rows = bench.evidence_rows(
+        {"10000": {"pipeline": {"evidence": {"pages": figures, "step": {"seconds": 1.5}}}}}
+    )
+    assert any(row.startswith("| 10,000 |") and "20 sentences" in row for row in rows)

@@ -205,6 +205,7 @@ def test_overview_page_has_findings_and_quality_box(finished_run):
         assert anchor in index
     assert "empty.txt: empty file" in index
     assert "Gyeonggi" in index and "Latest engagements" in index
+    assert '<section class="cl-new" id="whats-new"' in index and "First run." in index
     assert index.count('<figure class="cl-chart"') >= 4
 
 
@@ -236,9 +237,9 @@ def test_overview_shows_the_figures_the_reports_show(finished_run, chart, report
 
 @pytest.fixture(scope="module")
 def second_run(tmp_path_factory):
-    """A run on four seeds, then the fifth added and run again into the same folders."""
+    """A run on three seeds, then the other two added and run again into the same folders."""
     base = tmp_path_factory.mktemp("rerun")
-    corpus = copy_seeds(base / "corpus", count=4)
+    corpus = copy_seeds(base / "corpus", count=3)
     folders = ("--corpus", str(corpus), "--out", str(base / "out"), "--work", str(base / "work"))
     first = run_all(*folders)
     copy_seeds(corpus)
@@ -330,3 +331,26 @@ def test_a_failing_folder_is_named_in_one_line(exc, line):
     folders = {Path(k): Path(v) for k, v in FOLDERS.items()}
     said = folder_failure(failure(*exc), folders, default="DEFAULT", corpus=Path("/data/corpus"))
     assert said == line
+
+
+def whats_new(index: str, kind: str) -> list[str]:
+    """The items of one list of the what-is-new box, as text."""
+    box = index[index.index('id="whats-new"') : index.index("</section>")]
+    found = re.search(rf'<ul class="cl-new-{kind}">(.*?)</ul>', box, re.S)
+    items = re.findall(r"<li>(.*?)</li>", found.group(1), re.S) if found else []
+    return [html.unescape(re.sub(r"<[^>]+>", "", item)) for item in items]
+
+
+def test_a_rerun_lists_exactly_the_added_articles_and_their_new_partners(second_run):
+    assert second_run["result"].returncode == 0, second_run["result"].stderr
+    index = (second_run["base"] / "out" / "index.html").read_text(encoding="utf-8")
+    articles = read_table(second_run, "articles").set_index("file")
+    added = [seed.name for seed in SEEDS[3:]]
+    assert whats_new(index, "added") == [f"{articles.title[f]} {f}" for f in added]
+    assert whats_new(index, "removed") == [] and "Articles removed" not in index
+    partners = read_table(second_run, "partner_mentions")
+    ids = set(articles.loc[added, "article_id"])
+    first = set(partners.loc[~partners.article_id.isin(ids), "partner"])
+    new = set(partners.loc[partners.article_id.isin(ids), "partner"]) - first
+    assert new and "Guangzhou" in new  # seed 3's partner is new to the first run's three
+    assert {item.split(" (")[0] for item in whats_new(index, "partners")} == new

@@ -29,6 +29,8 @@ PAGES = [
     "03-partner-engagement.html",
 ]
 
+EVIDENCE = ["evidence-sectors.html", "evidence-partners.html"]
+
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
 
@@ -63,7 +65,7 @@ def browser():
     chromium.close()
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES + EVIDENCE)
 @needs_chromium
 def test_page_loads_offline_without_errors(reports, browser, page):
     browser.open(reports / page)
@@ -93,7 +95,7 @@ def test_charts_are_present_visible_and_described(reports, browser, page):
         assert chart["csv"], "every chart links the CSV behind it"
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES + EVIDENCE)
 @needs_chromium
 def test_table_of_contents_links_resolve(reports, browser, page):
     browser.open(reports / page)
@@ -120,7 +122,7 @@ def test_code_is_folded_not_deleted(reports, browser, page):
 
 
 @pytest.mark.parametrize(
-    "page", ["index.html", "01-clean-corpus.html", "03-partner-engagement.html"]
+    "page", ["index.html", "01-clean-corpus.html", "03-partner-engagement.html", *EVIDENCE]
 )
 @needs_chromium
 def test_markup_in_an_article_title_shows_as_text_and_never_runs(reports, browser, page):
@@ -131,6 +133,80 @@ def test_markup_in_an_article_title_shows_as_text_and_never_runs(reports, browse
         assert "<script>window.__pwned=1</script> Hanoi meets" in text
     html = (reports / page).read_text(encoding="utf-8")
     assert "<script>window.__pwned" not in html and "<img src=x onerror" not in html
+
+
+TARGET = """(() => {
+    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!target) return null;
+    const section = target.closest('section');
+    const list = target.tagName === 'H3' ? target.nextElementSibling : section;
+    return {tag: target.tagName, text: target.innerText, visible: target.checkVisibility(),
+            page: location.pathname.split('/').pop(), section: section.innerText,
+            sentences: list.querySelectorAll('li blockquote').length,
+            marked: list.querySelectorAll('li blockquote mark').length};
+})()"""
+
+
+@needs_chromium
+def test_a_heatmap_row_leads_to_its_sectors_sentences(reports, browser):
+    browser.open(reports / "02-sector-mentions.html")
+    row = "#chart-sector_heatmap tbody th a"
+    label = browser.evaluate(f"document.querySelector('{row}').innerText")
+    browser.follow(row)
+    target = browser.evaluate(TARGET)
+    assert target["page"] == "evidence-sectors.html" and target["tag"] == "H2"
+    assert target["text"] == label and target["visible"]
+    assert target["sentences"] >= 1 and target["marked"] >= 1
+
+
+@needs_chromium
+def test_a_heatmap_cell_leads_to_that_periods_sentences(reports, browser):
+    browser.open(reports / "02-sector-mentions.html")
+    cell = "#chart-sector_heatmap tbody td a"
+    where = browser.evaluate(
+        f"""(() => {{ const td = document.querySelector('{cell}').closest('td');
+            const row = td.closest('tr');
+            const column = [...row.children].indexOf(td);
+            return {{sector: row.querySelector('th').innerText,
+                     period: row.closest('table').querySelectorAll('thead th')[column]
+                                .innerText.split('\\n')[0]}}; }})()"""
+    )
+    browser.follow(cell)
+    target = browser.evaluate(TARGET)
+    assert target["tag"] == "H3" and target["visible"]
+    assert target["text"].startswith(where["period"])
+    assert target["section"].startswith(where["sector"])  # under its sector's heading
+    assert target["sentences"] >= 1 and target["marked"] >= target["sentences"]
+
+
+@needs_chromium
+def test_a_partner_name_leads_to_its_engagements_and_sentences(reports, browser):
+    browser.open(reports / "03-partner-engagement.html")
+    link = "table.cl-table a[href^='evidence-partners.html#partner-']"
+    name = browser.evaluate(f'document.querySelector("{link}").innerText')
+    browser.follow(link)
+    target = browser.evaluate(TARGET)
+    assert target["page"] == "evidence-partners.html" and target["tag"] == "H2"
+    assert target["text"] == name and target["visible"]
+    assert "Engagements" in target["section"] and "Sentences naming it" in target["section"]
+    assert target["sentences"] >= 2 and target["marked"] >= 2
+
+
+@needs_chromium
+def test_every_link_to_the_evidence_lands_on_a_section(reports, browser):
+    ids = {}
+    for page in EVIDENCE:
+        browser.open(reports / page)
+        ids[page] = set(browser.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)"))
+    links = []
+    for page in PAGES:
+        browser.open(reports / page)
+        links += browser.evaluate(
+            "[...document.querySelectorAll('a[href^=\"evidence-\"]')].map(a => a.getAttribute('href'))"
+        )
+    targets = [href.split("#", 1) for href in links if "#" in href]
+    assert len(targets) > 20
+    assert [t for t in targets if t[1] not in ids.get(t[0], ())] == []
 
 
 @pytest.fixture
