@@ -408,7 +408,7 @@ def plot_partner_engagements(
     rank = LEVEL_RANK.get(level, 1)
     coarser = kinds.map(lambda k: LEVEL_RANK.get(k, -1) > rank)
     plural = {"country": "countries", "province": "provinces", "city": "cities"}
-    groups = kinds.map(lambda k: f"{k}: named as such, no {level} stands for it")
+    groups = kinds.map(lambda k: f"{k} engaged as a whole")
     groups[~coarser] = level
     groups[kinds == "organisation"] = "organisation"
     caption = (

@@ -97,8 +97,8 @@ def sector_section(
         lead = totals.sort_values("count", ascending=False).iloc[0]
         text = (
             f"The most mentioned sector is {lead.name}: {int(lead['count'])} mentions in "
-            f"{int(lead['articles'])} articles. Trends are per 1,000 words, with the number of "
-            "articles behind each period on its label."
+            f"{int(lead['articles'])} articles. Trends are per 1,000 words, one panel per sector, "
+            "under a strip of the articles behind each period."
         )
 
     def draw_totals():
