@@ -1,0 +1,94 @@
+"""Roles: which places an article engages with (counterparts) and its one primary partner."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from citylinks.engagements import _Article
+from citylinks.gazetteer import RANK, Gazetteer
+from citylinks.places import PlaceMention
+from citylinks.sentences import with_known_abbreviations
+
+
+def assess_article_partners(
+    text: str,
+    mentions: Sequence[PlaceMention],
+    gazetteer: Gazetteer,
+    *,
+    title: str = "",
+    standfirst: str = "",
+    abbreviations: Iterable[str] | None = None,
+) -> list[dict]:
+    """Return one record per place an article names: count, role and whether it is primary.
+    A pure function of one article, for caching or worker processes."""
+    if not mentions:
+        return []
+    doc = _Article(text, title, standfirst, with_known_abbreviations(abbreviations))
+    return _assess(doc, mentions, gazetteer)
+
+
+def _assess(doc: _Article, mentions: Sequence[PlaceMention], gazetteer: Gazetteer) -> list[dict]:
+    # assess_article_partners on an article read already.
+    by_place: dict[str, list[PlaceMention]] = defaultdict(list)
+    for m in mentions:
+        by_place[m.name].append(m)
+    info = {}
+    for name, ms in by_place.items():
+        own = [m for m in ms if not m.qualifier]
+        in_title = any(m.start < doc.title_end for m in own)
+        in_lead = any(m.start < doc.lead_end for m in own)
+        in_event = False
+        if not (in_title or in_lead):
+            for m in own:
+                if doc.cue(*doc.paragraph_span(m.start)) and doc.is_event(
+                    *doc.sentence_at(m.start)
+                ):
+                    in_event = True
+                    break
+        info[name] = {
+            "count": len(ms),
+            "own": len(own),
+            "first": ms[0].start,
+            "in_title": in_title,
+            "counterpart": bool(own) and (in_title or in_lead or in_event),
+        }
+    ranked = sorted(info.values(), key=lambda v: -v["own"])
+    if ranked[0]["own"] >= 2 and (len(ranked) == 1 or ranked[1]["own"] < ranked[0]["own"]):
+        ranked[0]["counterpart"] = True
+    places = gazetteer.places
+    counterparts = [n for n, v in info.items() if v["counterpart"]]
+    primary = ""
+    if counterparts:
+        titled = [n for n in counterparts if info[n]["in_title"]]
+        if titled:
+            primary = min(
+                titled,
+                key=lambda n: (RANK[places[n].kind], -info[n]["own"], info[n]["first"]),
+            )
+        else:
+            primary = min(
+                counterparts,
+                key=lambda n: (-info[n]["own"], RANK[places[n].kind], info[n]["first"]),
+            )
+    records = []
+    for name, v in info.items():
+        place = places[name]
+        records.append(
+            {
+                "partner": name,
+                "kind": place.kind,
+                "country": place.country,
+                "country_name": gazetteer.country_name(place.country),
+                "parent": place.parent,
+                "count": v["count"],
+                "role": "counterpart" if v["counterpart"] else "mentioned",
+                "primary": name == primary,
+                "curated": place.curated,
+                "lat": place.lat,
+                "lon": place.lon,
+                "spans": ";".join(f"{m.start}-{m.end}" for m in by_place[name]),
+            }
+        )
+    records.sort(key=lambda r: (not r["primary"], r["role"] != "counterpart", -r["count"]))
+    return records
