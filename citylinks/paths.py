@@ -12,6 +12,8 @@ DEFAULT_OUT = ROOT / "reports"
 DEFAULT_WORK = ROOT / "build"
 DEFAULT_LEXICON = CONFIG_DIR / "sectors.yaml"
 DEFAULT_GAZETTEER = CONFIG_DIR / "partners.yaml"
+DEFAULT_ORGANISATIONS = CONFIG_DIR / "organisations.yaml"
+DEFAULT_PEOPLE = CONFIG_DIR / "people.yaml"
 
 
 def resolve(path: str | Path) -> Path:

@@ -88,6 +88,7 @@ def _assess(doc: _Article, mentions: Sequence[PlaceMention], gazetteer: Gazettee
                 "lat": place.lat,
                 "lon": place.lon,
                 "spans": ";".join(f"{m.start}-{m.end}" for m in by_place[name]),
+                "misspellings": ";".join(m.surface for m in by_place[name] if m.misspelt),
             }
         )
     records.sort(key=lambda r: (not r["primary"], r["role"] != "counterpart", -r["count"]))
