@@ -182,7 +182,15 @@ def scan_places(text: str, gazetteer: Gazetteer) -> PlaceScan:
             if after and after not in ALLOWED_AFTER:
                 continue
             before = _word_before(norm, s)
-            if before and before[0].isupper() and before not in ALLOWED_BEFORE:
+            # (A name written with a word in small letters first, "state of Victoria", may
+            # follow a capitalised word: "the Australian state of Victoria".)
+            if (
+                before
+                and before[0].isupper()
+                and norm[s].isupper()
+                and before not in ALLOWED_BEFORE
+                and not before.endswith(("'s", "’s"))  # "Berlin's Kreuzberg district"
+            ):
                 continue
         if _in_other_name(norm, s, e, value[2][0], gazetteer):
             continue
