@@ -245,9 +245,12 @@ def plot_engagement_timeline(
 def plot_partner_engagements(
     partner_mentions: pd.DataFrame, *, top: int = 12, level: str = "city", name: str = "partners"
 ) -> Chart:
-    """Bar chart of the articles in which each partner is the counterpart of an engagement."""
+    """Bar chart of the articles in which each partner place is the counterpart of an
+    engagement (organisations have their own chart, `plot_organisation_engagements`)."""
     title = f"Hanoi's partners ({level} level): articles engaging each"
-    counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
+    counterparts = partner_mentions[
+        (partner_mentions["role"] == "counterpart") & ~_organisations(partner_mentions)
+    ]
     if counterparts.empty:
         return empty_chart(name=name, title=title, message="No partner engagement found.")
     values = counterparts.groupby("partner")["article_id"].nunique().nlargest(top)
@@ -261,6 +264,36 @@ def plot_partner_engagements(
         caption=f"Articles in which each partner, rolled up to {level} level, is the other side "
         f"of a meeting, visit or agreement; top {len(values)} of the {n} articles naming a partner.",
     )
+
+
+def plot_organisation_engagements(
+    partner_mentions: pd.DataFrame, *, top: int = 12, name: str = "organisations"
+) -> Chart:
+    """Bar chart of the articles in which each organisation (an international organisation,
+    a development bank or agency) is the counterpart of an engagement."""
+    title = "Organisations Hanoi engages with: articles engaging each"
+    mine = partner_mentions[_organisations(partner_mentions)]
+    counterparts = mine[mine["role"] == "counterpart"]
+    if counterparts.empty:
+        return empty_chart(name=name, title=title, message="No organisation engaged.")
+    values = counterparts.groupby("partner")["article_id"].nunique().nlargest(top)
+    return bar_chart(
+        values,
+        name=name,
+        title=title,
+        xlabel="Articles (organisation is the counterpart)",
+        ylabel="Organisation",
+        caption="Articles in which each organisation of config/organisations.yaml is the other "
+        f"side of a meeting, visit or agreement; top {len(values)} of the "
+        f"{mine['partner'].nunique()} organisations named.",
+    )
+
+
+def _organisations(table: pd.DataFrame) -> pd.Series:
+    # Rows of organisations (all False for a table without kinds).
+    if "kind" not in table:
+        return pd.Series(False, index=table.index)
+    return table["kind"] == "organisation"
 
 
 def plot_partner_sectors(
