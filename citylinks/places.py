@@ -297,8 +297,11 @@ def _misspelt_places(text: str, raw: list, kept: list, gazetteer: Gazetteer) -> 
                     continue
                 seen.add(s)
                 e = s + len(_LETTERS.match(rest, s).group())
-                if not spelling.misspells(rest[s:e], form):
+                word = rest[s:e]
+                if not spelling.misspells(word, form):
                     continue
+                if re.search(rf"\b{word.lower()}\b", text):
+                    continue  # the article also writes it in small letters: a word
                 after = _word_after(text, e)
                 if after[:1].isupper() and after not in ALLOWED_AFTER and after not in SUFFIX_KINDS:
                     continue

@@ -100,7 +100,8 @@ def _assess(doc: _Article, mentions: Sequence[PlaceMention], gazetteer: Gazettee
 
 def _place_within(country: str, counterparts: list[str], info: dict, gazetteer: Gazetteer) -> str:
     """The counterpart inside `country` the article is about, '' for none: a city, province or
-    district named in the title or lead, or more than once. A story of Fukuoka's delegation is
+    district named in the title or the standfirst, or more than once (once in passing, as a
+    person's home district, is not enough). A story of Fukuoka's delegation is
     Fukuoka's, though it names Japan more often."""
     places = gazetteer.places
     inside = [

@@ -142,3 +142,22 @@ def test_partner_sector_counts_without_sectors():
     )
     assert count_partner_sectors(engagements) is None
     assert exploded_partner_sectors(engagements, 12) is None
+
+
+def test_organisations_are_charted_apart_from_places():
+    from citylinks.maps import plot_organisation_engagements, plot_partner_engagements
+
+    rows = [
+        ("a1", "Manila", "city", "counterpart"),
+        ("a1", "World Health Organization", "organisation", "counterpart"),
+        ("a2", "World Health Organization", "organisation", "counterpart"),
+        ("a2", "ASEAN", "organisation", "mentioned"),
+    ]
+    table = pd.DataFrame(rows, columns=["article_id", "partner", "kind", "role"])
+    places = plot_partner_engagements(table)
+    organisations = plot_organisation_engagements(table)
+    assert places.data.iloc[:, 0].tolist() == ["Manila"]
+    assert organisations.data.iloc[:, 0].tolist() == ["World Health Organization"]
+    assert organisations.data.iloc[:, 1].tolist() == [2]
+    none = plot_organisation_engagements(table[table["kind"] == "city"])
+    assert none.data is None or len(none.data) == 0
