@@ -196,7 +196,7 @@ def scan_places(text: str, gazetteer: Gazetteer) -> PlaceScan:
             continue
         raw.append((s, e, value[2], curated, hint, False))
     if gazetteer.spelling is not None and raw:
-        misspelt = _misspelt_places(norm, raw, kept, gazetteer)
+        misspelt = _misspelt_places(norm, raw, gazetteer)
         if misspelt:
             raw = sorted(raw + misspelt, key=lambda r: r[0])
     if not raw:
@@ -244,6 +244,7 @@ def _word_after(text: str, e: int) -> str:
     return ""
 
 
+_LOCALITIES = frozenset({"city", "province", "district"})
 _LETTERS = re.compile(r"[^\W\d_]*")
 
 
@@ -255,49 +256,52 @@ def _word_start(text: str, low: int, high: int) -> int:
     return -1
 
 
-def _misspelt_places(text: str, raw: list, kept: list, gazetteer: Gazetteer) -> list[tuple]:
-    """Capitalised words that misspell the one-word name of a place the article names twice or
-    more ("Vientianne" beside "Vientiane"), as raw mentions of that place; read like a package place
+def _misspelt_places(text: str, raw: list, gazetteer: Gazetteer) -> list[tuple]:
+    """Capitalised words that misspell the one-word name of a locality the article names twice
+    or more ("Vientianne" beside "Vientiane"), as raw mentions of that place; read like a package place
     (not inside a longer capitalised name, not in a person's name). Each is found through a
-    piece of the name it keeps whole, so only a few words are looked at."""
+    piece of the name it keeps whole, so only a few words are looked at; a word that is a
+    place's name is a known word, never a misspelling."""
     spelling = gazetteer.spelling
-    # The names the article writes at least twice: a place named once is seldom what the
-    # article is about, and each name looked for costs a pass over the text.
-    names, once = {}, set()
+    # The names of localities (not countries, not organisations: the press spells those right)
+    # the article writes at least twice: a place named once is seldom what the article is
+    # about, and each name looked for costs a pass over the text.
+    twice = [o for o, n in Counter(r[2] for r in raw).items() if n > 1]
+    if not twice:
+        return []
+    places = gazetteer.places
+    wanted = {o for o in twice if places[o[0]].kind in _LOCALITIES}
+    names = {}
     for s, e, owners, _curated, _hint, _misspelt in raw:
-        form = text[s:e]
-        if form in once:
-            names[form] = owners
-        elif len(form) >= MIN_LENGTH and form.isalpha() and form.isascii():
-            once.add(form)
+        if owners in wanted:
+            form = text[s:e]
+            if len(form) >= MIN_LENGTH and form.isalpha() and form.isascii():
+                names[form] = owners
     if not names:
         return []
-    # The names found are blanked out, so that only other words are looked at.
-    pieces, last = [], 0
-    for a, b, _value in kept:
-        pieces += (text[last:a], " " * (b - a))
-        last = b
-    rest = "".join(pieces) + text[last:]
     # Searched as ASCII bytes, one for one with the text ("?" for any other letter): finding a
     # short piece in bytes is several times faster.
-    hay = rest.encode("ascii", "replace")
+    hay = text.encode("ascii", "replace")
     seen: set[int] = set()
     found = []
     for form, owners in names.items():
         reach = edits_allowed(form)
+        whole = form.encode()
         for piece, offset in anchors(form):
             pos = hay.find(piece)
             while pos != -1:
                 start = pos - offset  # where the word starts if no edit came before the piece
                 pos = hay.find(piece, pos + 1)
+                if start >= 0 and hay.startswith(whole, start):
+                    continue  # the name itself
                 if hay[max(start - reach, 0) : start + reach + 1].islower():
                     continue  # inside a word in small letters: most finds end here, at once
-                s = _word_start(rest, start - reach, start + reach)
+                s = _word_start(text, start - reach, start + reach)
                 if s < 0 or s in seen:
                     continue
                 seen.add(s)
-                e = s + len(_LETTERS.match(rest, s).group())
-                word = rest[s:e]
+                e = s + len(_LETTERS.match(text, s).group())
+                word = text[s:e]
                 if not spelling.misspells(word, form):
                     continue
                 if re.search(rf"\b{word.lower()}\b", text):

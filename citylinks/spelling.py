@@ -29,14 +29,17 @@ def edits_allowed(name: str) -> int:
 @lru_cache(maxsize=50_000)
 def anchors(name: str) -> tuple[tuple[bytes, int], ...]:
     """Pieces of ASCII `name`, as bytes, with their offsets, of which any misspelling keeps at
-    least one whole: with k edits, one of k + 1 pieces is untouched ("Vientianne" keeps "Vi"
-    of Vientiane). A letter is left out between two pieces, so that no edit, a swap of two
-    neighbours included, spoils two pieces at once."""
-    k = edits_allowed(name) + 1
-    size = (len(name) - (k - 1)) // k
-    starts = [i * (size + 1) for i in range(k)]
-    ends = [start + size for start in starts[:-1]] + [len(name)]
-    return tuple((name[a:b].encode(), a) for a, b in zip(starts, ends, strict=True))
+    least one whole: with k edits, one of k + 1 pieces is untouched. A letter is left out
+    between two pieces, so that no edit, a swap of two neighbours included, spoils two pieces at
+    once. The first piece is the capital alone, the others as long as can be: a short piece in
+    small letters ("an") would be found all over the text ("Vientianne" keeps "V" of
+    Vientiane; "Quangzhou" keeps "angzhou" of Guangzhou)."""
+    if edits_allowed(name) == 1:
+        cuts = [(0, 1), (2, len(name))]
+    else:
+        middle = 2 + (len(name) - 3) // 2
+        cuts = [(0, 1), (2, middle), (middle + 1, len(name))]
+    return tuple((name[a:b].encode(), a) for a, b in cuts)
 
 
 def edit_distance(a: str, b: str) -> int:
