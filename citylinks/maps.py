@@ -246,7 +246,7 @@ def plot_partner_engagements(
     partner_mentions: pd.DataFrame, *, top: int = 12, level: str = "city", name: str = "partners"
 ) -> Chart:
     """Bar chart of the articles in which each partner place is the counterpart of an
-    engagement (organisations have their own chart, `plot_organisation_engagements`)."""
+    engagement (organisations have their own table, `count_organisation_engagements`)."""
     title = f"Hanoi's partners ({level} level): articles engaging each"
     counterparts = partner_mentions[
         (partner_mentions["role"] == "counterpart") & ~_organisations(partner_mentions)
@@ -266,27 +266,24 @@ def plot_partner_engagements(
     )
 
 
-def plot_organisation_engagements(
-    partner_mentions: pd.DataFrame, *, top: int = 12, name: str = "organisations"
-) -> Chart:
-    """Bar chart of the articles in which each organisation (an international organisation,
-    a development bank or agency) is the counterpart of an engagement."""
-    title = "Organisations Hanoi engages with: articles engaging each"
+def count_organisation_engagements(partner_mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per organisation named (an international organisation, a development bank or
+    agency): the articles in which it is the counterpart of an engagement, the articles naming
+    it, its country ('' for an international one); most engaged first."""
+    columns = ["organisation", "country", "engaging_articles", "naming_articles"]
     mine = partner_mentions[_organisations(partner_mentions)]
-    counterparts = mine[mine["role"] == "counterpart"]
-    if counterparts.empty:
-        return empty_chart(name=name, title=title, message="No organisation engaged.")
-    values = counterparts.groupby("partner")["article_id"].nunique().nlargest(top)
-    return bar_chart(
-        values,
-        name=name,
-        title=title,
-        xlabel="Articles (organisation is the counterpart)",
-        ylabel="Organisation",
-        caption="Articles in which each organisation of config/organisations.yaml is the other "
-        f"side of a meeting, visit or agreement; top {len(values)} of the "
-        f"{mine['partner'].nunique()} organisations named.",
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    table = mine.assign(engaged=mine["article_id"].where(mine["role"] == "counterpart"))
+    out = table.groupby("partner", as_index=False).agg(
+        country=("country", "first"),
+        engaging_articles=("engaged", "nunique"),
+        naming_articles=("article_id", "nunique"),
     )
+    out = out.rename(columns={"partner": "organisation"})
+    return out.sort_values(
+        ["engaging_articles", "naming_articles", "organisation"], ascending=[False, False, True]
+    ).reset_index(drop=True)[columns]
 
 
 def _organisations(table: pd.DataFrame) -> pd.Series:

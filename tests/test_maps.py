@@ -144,20 +144,23 @@ def test_partner_sector_counts_without_sectors():
     assert exploded_partner_sectors(engagements, 12) is None
 
 
-def test_organisations_are_charted_apart_from_places():
-    from citylinks.maps import plot_organisation_engagements, plot_partner_engagements
+def test_organisations_are_counted_apart_from_places():
+    from citylinks.maps import count_organisation_engagements, plot_partner_engagements
 
     rows = [
-        ("a1", "Manila", "city", "counterpart"),
-        ("a1", "World Health Organization", "organisation", "counterpart"),
-        ("a2", "World Health Organization", "organisation", "counterpart"),
-        ("a2", "ASEAN", "organisation", "mentioned"),
+        ("a1", "Manila", "city", "PH", "counterpart"),
+        ("a1", "World Health Organization", "organisation", "", "counterpart"),
+        ("a2", "World Health Organization", "organisation", "", "counterpart"),
+        ("a2", "ASEAN", "organisation", "", "mentioned"),
+        ("a3", "JICA", "organisation", "JP", "mentioned"),
+        ("a4", "JICA", "organisation", "JP", "counterpart"),
     ]
-    table = pd.DataFrame(rows, columns=["article_id", "partner", "kind", "role"])
-    places = plot_partner_engagements(table)
-    organisations = plot_organisation_engagements(table)
-    assert places.data.iloc[:, 0].tolist() == ["Manila"]
-    assert organisations.data.iloc[:, 0].tolist() == ["World Health Organization"]
-    assert organisations.data.iloc[:, 1].tolist() == [2]
-    none = plot_organisation_engagements(table[table["kind"] == "city"])
-    assert none.data is None or len(none.data) == 0
+    table = pd.DataFrame(rows, columns=["article_id", "partner", "kind", "country", "role"])
+    assert plot_partner_engagements(table).data.iloc[:, 0].tolist() == ["Manila"]
+    found = count_organisation_engagements(table)
+    assert found.values.tolist() == [
+        ["World Health Organization", "", 2, 2],
+        ["JICA", "JP", 1, 2],
+        ["ASEAN", "", 0, 1],
+    ]
+    assert count_organisation_engagements(table[table["kind"] == "city"]).empty
