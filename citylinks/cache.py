@@ -185,6 +185,30 @@ def map_articles(
         pool.shutdown()
 
 
+def splice_rows(first, again, sizes, again_sizes, numbers: list[int]):
+    """Every job's rows (`sizes` rows each, built in the frame builder `first`), those of the
+    jobs `numbers` replaced by theirs from `again` (`again_sizes` rows each): the table of a
+    stage whose corpus-wide rule had a few articles read again."""
+    import numpy as np
+    import pandas as pd
+
+    table = first.frame()
+    if not numbers:
+        return table
+    redone = again.frame()
+    if len(table) and len(redone):
+        redone = redone.astype(table.dtypes.to_dict())
+    ends = np.cumsum(np.asarray(sizes, dtype=np.int64))
+    again_ends = np.cumsum(np.asarray(again_sizes, dtype=np.int64))
+    pieces, done = [], 0
+    for k, i in enumerate(numbers):
+        pieces.append(table.iloc[done : ends[i] - sizes[i]])
+        pieces.append(redone.iloc[again_ends[k] - again_sizes[k] : again_ends[k]])
+        done = ends[i]
+    pieces.append(table.iloc[done:])
+    return pd.concat(pieces, ignore_index=True)
+
+
 def map_files(
     function: Callable,
     jobs: Iterable[tuple],
