@@ -12,6 +12,7 @@ DEFAULT_OUT = ROOT / "reports"
 DEFAULT_WORK = ROOT / "build"
 DEFAULT_LEXICON = CONFIG_DIR / "sectors.yaml"
 DEFAULT_GAZETTEER = CONFIG_DIR / "partners.yaml"
+DEFAULT_ENGAGEMENTS = CONFIG_DIR / "engagements.yaml"
 
 
 def resolve(path: str | Path) -> Path:
