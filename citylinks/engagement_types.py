@@ -20,6 +20,8 @@ from citylinks.paths import DEFAULT_ENGAGEMENTS
 TYPES = ("visit", "meeting", "agreement", "conference", "other")
 # The types a delegation's direction decides between.
 ENCOUNTERS = frozenset({"visit", "meeting"})
+# The cue of a word that takes the type of the event it hosts.
+HOSTING = "hosting"
 # Which side of the engagement the partner is on.
 ABROAD, AT_HOME = "abroad", "at_home"
 _LISTS = ("to_place", "delegation_of", "at_home", "abroad", "earlier", "earlier_signing")
@@ -77,6 +79,8 @@ def load_engagement_rules(path: str | Path = DEFAULT_ENGAGEMENTS) -> EngagementR
     for kind, entry in types.items():
         for word in _phrases(path, entry, "cues", optional=kind == "other"):
             words[word] = ("cue", kind)
+    for word in _phrases(path, data, "hosting"):
+        words[word] = ("cue", HOSTING)
     signing = data.get("signing") or {}
     for word in _phrases(path, signing, "words"):
         words[word] = ("cue+sign", words[word][1]) if word in words else ("sign", "")
@@ -215,11 +219,16 @@ def home_keys(home: str, home_country: str) -> frozenset[str]:
 
 def engagement_type(cues: Sequence[str], *, signed: bool, direction: str) -> str:
     """The type of an engagement: agreement when a document was signed in it; else the first cue
-    of its sentence other than an agreement word (an agreement only named is no event), where a
-    visit or a meeting is told by `direction` (ABROAD: visit, AT_HOME: meeting); else other."""
+    of its sentence other than an agreement word (an agreement only named is no event; a word of
+    hosting takes the type of what is hosted), where a visit or a meeting is told by
+    `direction` (ABROAD: visit, AT_HOME: meeting); else other."""
     if signed:
         return "agreement"
-    first = next((c for c in cues if c != "agreement"), "")
+    events = [c for c in cues if c != "agreement"]
+    first = events[0] if events else ""
+    if first == HOSTING:  # hosting a festival is a conference; hosting guests, a meeting
+        hosted = next((c for c in events if c != HOSTING), "")
+        first = "conference" if hosted == "conference" else "meeting"
     if first in ENCOUNTERS:
         return {ABROAD: "visit", AT_HOME: "meeting"}.get(direction, first)
     return first or "other"

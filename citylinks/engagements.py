@@ -292,7 +292,7 @@ def _engagement_type(doc: _Article, record: dict, event, positions, *, signed, h
     by where the partner stands, as the sentence says or else the lede."""
     cues = doc.cue_types(event[0], event[1]) if event else []
     direction = ""
-    if not signed and next((c for c in cues if c != "agreement"), "") in ENCOUNTERS:
+    if not signed and engagement_type(cues, signed=False, direction="") in ENCOUNTERS:
         text = doc.text
         names = [record["partner"], record.get("parent", ""), record.get("country_name", "")]
         names += [text[s:e] for s, e in _spans(record["spans"])]
