@@ -791,5 +791,3 @@ def test_traced_partners_are_cached_with_the_articles_sectors(seeds_found, gaz, 
     told = trace_partners(articles, gaz, article_sectors=sectors.assign(sectors="Told"), **options)
     assert "Told" in set(told.engagements["sectors"])
     pd.testing.assert_frame_equal(told.mentions, first.mentions)
-
-
