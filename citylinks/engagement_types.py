@@ -28,20 +28,25 @@ _LISTS = ("to_place", "delegation_of", "at_home", "abroad", "earlier", "earlier_
 
 # A place as the press names it after "visit to", "delegation from": capitalised words, maybe
 # after "the" and a word such as "city of" ("the Spanish capital of Madrid").
-_PLACE = (
+_PLACE = re.compile(
     r"\s+(?:the\s+)?(?:(?:[A-Z][\w’'-]*\s+)?(?:city|capital|province|state|prefecture|region)"
-    r"\s+of\s+)?(?P<{name}_place>[^\W\d_][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){{0,3}})"
+    r"\s+of\s+)?(?P<place>[^\W\d_][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
 )
-# "A Hanoi delegation", "the Busan delegation", "Hanoi's delegation".
+# Who a delegation is, in the words before "delegation": "A Hanoi", "the Busan", "Hanoi's".
 _OWNER = re.compile(
-    r"\b(?P<owner>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2}?)(?:['’]s)?"
-    r"\s+(?:(?:high-ranking|high-level|business|official|working|city|municipal)\s+)?delegations?\b"
+    r"(?P<owner>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2}?)(?:['’]s)?"
+    r"\s+(?:(?:high-ranking|high-level|business|official|working|city|municipal)\s+)?$"
 )
 # A dateline: the place a story was filed from, at the head of a paragraph ("ULAANBAATAR —",
 # "Hanoi (VNA) –").
 _DATELINE = re.compile(
-    r"(?m)^[ \t]*(?P<place>[^\W\d_][^\n—–(]{1,40}?)\s*(?:\([^)\n]{1,30}\)\s*)?[—–]"
+    r"[ \t]*(?P<place>[^\W\d_][^\W\d_.'’-]*(?:[ .'’-]+[^\W\d_]+){0,4})[ \t]*"
+    r"(?:\([^)\n]{1,30}\)[ \t]*)?[—–]"
 )
+# How many paragraphs of a window are looked at for a dateline.
+_DATELINE_PARAGRAPHS = 4
+# How far before "delegation" its owner is looked for.
+_OWNER_REACH = 60
 _ARTICLES = frozenset({"a", "an", "the"})
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 
@@ -54,9 +59,10 @@ class EngagementRules:
     finder: ahocorasick_rs.AhoCorasick  # cue and signing words, in lowercased text
     values: tuple[tuple[str, str], ...]  # per word: ("cue" | "sign" | "cue+sign", type)
     signed: re.Pattern  # a document signed
-    earlier: re.Pattern  # what happened before the reported event, told as background
+    earlier: re.Pattern  # what happened before the reported event (in lowercased text)
     earlier_signing: re.Pattern  # the same, for a signing
-    direction: re.Pattern  # phrases that say where the partner stands
+    direction: ahocorasick_rs.AhoCorasick  # phrases that say where the partner stands
+    directions: tuple[str, ...]  # per phrase: its list ("to_place", "abroad", ...)
     fingerprint: str
 
 
@@ -77,57 +83,63 @@ def load_engagement_rules(path: str | Path = DEFAULT_ENGAGEMENTS) -> EngagementR
         raise ConfigError(path, f"'types' must list exactly {', '.join(TYPES)}")
     words: dict[str, tuple[str, str]] = {}
     for kind, entry in types.items():
-        for word in _phrases(path, entry, "cues", optional=kind == "other"):
-            words[word] = ("cue", kind)
-    for word in _phrases(path, data, "hosting"):
-        words[word] = ("cue", HOSTING)
+        for phrase in _phrases(path, entry, "cues", optional=kind == "other"):
+            words.update((w, ("cue", kind)) for w in _spellings(phrase))
+    for phrase in _phrases(path, data, "hosting"):
+        words.update((w, ("cue", HOSTING)) for w in _spellings(phrase))
     signing = data.get("signing") or {}
-    for word in _phrases(path, signing, "words"):
-        words[word] = ("cue+sign", words[word][1]) if word in words else ("sign", "")
+    for phrase in _phrases(path, signing, "words"):
+        for word in _spellings(phrase):
+            words[word] = ("cue+sign", words[word][1]) if word in words else ("sign", "")
     lists = {name: _phrases(path, data, name) for name in _LISTS}
     objects = _alternation(_phrases(path, signing, "objects"))
     signed = re.compile(
         rf"\b(?:signed|inked)\s+(?:{objects}|\d+)\b|\b(?:{_alternation(_phrases(path, signing, 'phrases'))})\b",
         re.I,
     )
-    direction = re.compile(
-        "|".join(
-            rf"\b(?P<{name}>(?i:{_alternation(lists[name])}))"
-            + (_PLACE.format(name=name) if name in _PLACED else "")
-            for name in ("to_place", "delegation_of", "at_home", "abroad")
-        )
-    )
+    directions = {"delegation": _OWNED, "delegations": _OWNED}
+    for name in ("to_place", "delegation_of", "at_home", "abroad"):
+        directions.update((spelling, name) for p in lists[name] for spelling in _spellings(p))
     return EngagementRules(
         meanings={kind: str((entry or {}).get("means", "")) for kind, entry in types.items()},
         finder=ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard),
         values=tuple(words.values()),
+        direction=ahocorasick_rs.AhoCorasick(
+            list(directions), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+        ),
+        directions=tuple(directions.values()),
         signed=signed,
-        earlier=re.compile(rf"\b(?:{_alternation(lists['earlier'])})\b", re.I),
+        earlier=re.compile(rf"\b(?:{_alternation(lists['earlier'])})\b"),
         earlier_signing=re.compile(
             rf"\b(?:{_alternation(lists['earlier'] + lists['earlier_signing'])})\b", re.I
         ),
-        direction=direction,
         fingerprint=hashlib.sha256(raw).hexdigest()[:16],
     )
 
 
-_PLACED = frozenset({"to_place", "delegation_of"})
+_OWNED = "owned"  # the word "delegation": whose it is says the direction
 
 
 def _phrases(path: Path, data, key: str, *, optional: bool = False) -> list[str]:
-    # A list of phrases, lowercased, a hyphen read as a space.
+    # A list of phrases, lowercased, spaces made single.
     value = data.get(key) if isinstance(data, dict) else None
     if value is None and optional:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ConfigError(path, f"'{key}' must be a list of phrases")
-    return [" ".join(v.lower().replace("-", " ").split()) for v in value]
+    return [" ".join(v.lower().split()) for v in value]
+
+
+def _spellings(phrase: str) -> set[str]:
+    # A hyphen stands for a hyphen or a space: "working-session", "working session".
+    return {phrase, phrase.replace("-", " ")}
 
 
 def _alternation(phrases: Iterable[str]) -> str:
-    # Longest first, so "working visit to" is tried before "visit to"; spaces match any space.
+    # Longest first, so "working visit to" is tried before "visit to"; a space or a hyphen
+    # matches any run of spaces and hyphens.
     ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    return "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in ordered)
+    return "|".join(r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", p))) for p in ordered)
 
 
 def signed_here(sentence: str, *, published_year: int | None, rules: EngagementRules) -> bool:
@@ -147,46 +159,71 @@ def judge_direction(
     home: Collection[str],
     partner_starts: Collection[int] = (),
     rules: EngagementRules,
+    low: str | None = None,
 ) -> str:
     """Where the partner stands in text[start:end]: ABROAD when a Hanoi delegation went to it
     ("a working visit to Germany", "talks in Beijing", "the Hanoi delegation", a dateline from
     the partner's city), AT_HOME when its people came to Hanoi ("a delegation from Madrid",
     "received a delegation"), '' when the text does not say. Names are compared folded, without
-    spaces; `partner_starts` are where the text names the partner (its aliases too)."""
+    spaces; `partner_starts` are where the text names the partner (its aliases too); `low`, when
+    given, is the text lowercased."""
     found: list[tuple[int, int, str]] = []  # (strength, position, side)
+    flip = {ABROAD: AT_HOME, AT_HOME: ABROAD}
 
     def side_of(place: str, at: int) -> str:
         if at in partner_starts or _names(place, partner):
             return ABROAD
         return AT_HOME if _names(place, home) else ""
 
-    for m in rules.direction.finditer(text, start, end):
-        if m["to_place"] or m["delegation_of"]:
-            group = "to_place_place" if m["to_place"] else "delegation_of_place"
-            side = side_of(m[group], m.start(group))
-            if m["delegation_of"]:
-                # the partner's delegation came to Hanoi; Hanoi's went to the partner
-                near = any(m.end("delegation_of") < p < m.end("delegation_of") + 50
-                           for p in partner_starts)  # fmt: skip
-                side = {ABROAD: AT_HOME, AT_HOME: ABROAD}.get(side, AT_HOME if near else "")
+    low = text[start:end].lower() if low is None else low[start:end]
+    hits = rules.direction.find_matches_as_indexes(low)
+    for index, s, e in hits:
+        if (s and low[s - 1].isalnum()) or (e < len(low) and low[e].isalnum()):
+            continue
+        what, s, e = rules.directions[index], s + start, e + start
+        if what in (_OWNED, "delegation_of"):
+            # "a Busan delegation" came to Hanoi; "the Hanoi delegation" went to the partner
+            owner = _OWNER.search(text, max(start, s - _OWNER_REACH), s)
+            if owner is not None:
+                at, name = owner.start("owner"), owner["owner"]
+                first = name.split()[0]
+                if first.lower() in _ARTICLES and len(name) > len(first):
+                    at += name.index(name.split()[1], len(first))
+                    name = text[at : owner.end("owner")]
+                side = flip.get(side_of(name, at), "")
+                if side:
+                    found.append((2, owner.start(), side))
+        if what in ("to_place", "delegation_of"):
+            m = _PLACE.match(text, e)
+            side = side_of(m["place"], m.start("place")) if m else ""
+            if what == "delegation_of":
+                # a delegation from the partner came to Hanoi (its name may follow a title:
+                # "from the Spanish capital of Madrid")
+                near = any(e < p < e + 50 for p in partner_starts)
+                side = flip.get(side, AT_HOME if near else "")
             if side:
-                found.append((1 if m["to_place"] else 2, m.start(), side))
-        elif m["abroad"]:
-            found.append((1, m.start(), ABROAD))
-        else:
-            found.append((4, m.start(), AT_HOME))
-    for m in _OWNER.finditer(text, start, end):
-        words = m["owner"].split()
-        owner = " ".join(words[1:] if words[0].lower() in _ARTICLES else words)
-        side = {ABROAD: AT_HOME, AT_HOME: ABROAD}.get(side_of(owner, m.start("owner")), "")
-        if side:
-            found.append((2, m.start(), side))
-    for m in _DATELINE.finditer(text, start, end):
-        key = _key(m["place"])
+                found.append((1 if what == "to_place" else 2, s, side))
+        elif what == "abroad":
+            found.append((1, s, ABROAD))
+        elif what == "at_home":
+            found.append((4, s, AT_HOME))
+    for head in _paragraph_heads(text, start, end):
+        m = _DATELINE.match(text, head, end)
+        key = _key(m["place"]) if m else ""
         side = ABROAD if key in partner else AT_HOME if key in home else ""
         if side:
             found.append((3, m.start(), side))
     return min(found)[2] if found else ""
+
+
+def _paragraph_heads(text: str, start: int, end: int) -> list[int]:
+    # Where the first paragraphs of text[start:end] start: a dateline heads the story's first.
+    heads = [start] if start == 0 or text.startswith("\n\n", start - 2) else []
+    pos = text.find("\n\n", start, end)
+    while pos != -1 and len(heads) < _DATELINE_PARAGRAPHS:
+        heads.append(pos + 2)
+        pos = text.find("\n\n", pos + 2, end)
+    return heads
 
 
 def _names(place: str, names: Collection[str]) -> bool:
@@ -196,11 +233,15 @@ def _names(place: str, names: Collection[str]) -> bool:
     return any(key.startswith(n) for n in names if n)
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _key(name: str) -> str:
-    return "".join(c for c in fold(name).lower() if c.isalnum())
+    return _NOT_ALNUM.sub("", fold(name).lower())
 
 
-def name_keys(names: Iterable[str]) -> frozenset[str]:
+@lru_cache(maxsize=4096)
+def name_keys(names: tuple[str, ...]) -> frozenset[str]:
     """Names as `judge_direction` compares them: folded, lowercased, letters and digits only."""
     return frozenset(k for k in map(_key, names) if k)
 
@@ -214,7 +255,7 @@ def home_keys(home: str, home_country: str) -> frozenset[str]:
     country = pycountry.countries.get(alpha_2=(home_country or "").upper())
     if country is not None:
         names += [getattr(country, a, "") for a in ("name", "common_name", "official_name")]
-    return name_keys(names)
+    return name_keys(tuple(names))
 
 
 def engagement_type(cues: Sequence[str], *, signed: bool, direction: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from citylinks.article import ArticleView
+from citylinks.article import LEDE_PARAGRAPHS, ArticleView
 from citylinks.engagement_types import (
     ENCOUNTERS,
     EngagementRules,
@@ -37,9 +37,7 @@ class _Article(ArticleView):
         found = self._words.get(p)
         if found is not None:
             return found
-        if self._low is None:
-            self._low = self.text.lower()
-        low = self._low
+        low = self.lowered()
         size = len(low)
         start_p, stop_p = self.span(p)
         cues: list[tuple[int, str]] = []
@@ -98,8 +96,7 @@ class _Article(ArticleView):
 
     def signings(self) -> list[int]:
         """Offsets of the signing words of the whole article."""
-        if self._low is None:
-            self._low = self.text.lower()
+        self.lowered()
         out: list[int] = []
         if "sign" not in self._low and "inked" not in self._low:
             return out
@@ -116,9 +113,18 @@ class _Article(ArticleView):
             return False
         return signed_here(self.text[s:e], published_year=published_year, rules=self.rules)
 
-    def lede_end(self) -> int:
-        """Where the lede (title, standfirst and the first body paragraphs) ends."""
-        return self.span(min(self.lede_paragraphs, len(self.paragraphs)) - 1)[1]
+    def lowered(self) -> str:
+        """The text, lowercased, each character to one (so offsets hold: "İ" stays)."""
+        if self._low is None:
+            low = self.text.lower()
+            if len(low) != len(self.text):
+                low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
+            self._low = low
+        return self._low
+
+    def opening_end(self) -> int:
+        """Where the opening (title, standfirst and the first body paragraph) ends."""
+        return self.span(min(self.lede_paragraphs - LEDE_PARAGRAPHS, len(self.paragraphs) - 1))[1]
 
     def is_event(self, s: int, e: int, p: int) -> bool:
         """An engagement sentence: an engagement word, and a date or a place in the lede; not
@@ -131,7 +137,7 @@ class _Article(ArticleView):
 
     def earlier(self, s: int, e: int) -> bool:
         """True when text[s:e] tells of a time before the reported event ("last year")."""
-        return bool(self.rules.earlier.search(self.text, s, e))
+        return bool(self.rules.earlier.search(self.lowered(), s, e))
 
 
 ENGAGEMENT_COLUMNS = [
@@ -217,6 +223,8 @@ def _engage(
         if not any(_related(record, other) for other in chosen):
             chosen.append(record)
     article_id = str(chosen[0]["article_id"]) if chosen else ""
+    pub = parse_published(published)
+    year = pub.year if pub else None
     out = []
     for record in chosen:
         primary = bool(record["primary"])
@@ -231,8 +239,7 @@ def _engage(
         signings = [doc.sentence_at(pos) for pos in doc.signings()]
         if not primary:
             signings = [x for x in signings if any(x[0] <= pos < x[1] for pos in positions)]
-        pub = parse_published(published)
-        signed = any(doc.signed(s, e, pub and pub.year) for s, e, _p in signings)
+        signed = any(doc.signed(s, e, year) for s, e, _p in signings)
         kind = _engagement_type(doc, record, event, positions, signed=signed, home=home)
         if lexicon is None:
             discussed = ""
@@ -289,17 +296,18 @@ def _pick_event_sentence(doc: _Article, positions: list[int], *, primary: bool):
 
 def _engagement_type(doc: _Article, record: dict, event, positions, *, signed, home) -> str:
     """The type of one engagement: by its sentence's cues and, between a visit and a meeting,
-    by where the partner stands, as the sentence says or else the lede."""
+    by where the partner stands, as the sentence says or else the article's opening."""
     cues = doc.cue_types(event[0], event[1]) if event else []
     direction = ""
     if not signed and engagement_type(cues, signed=False, direction="") in ENCOUNTERS:
         text = doc.text
-        names = [record["partner"], record.get("parent", ""), record.get("country_name", "")]
-        names += [text[s:e] for s, e in _spans(record["spans"])]
-        options = dict(partner=name_keys(names), home=home, partner_starts=set(positions))
-        direction = judge_direction(text, event[0], event[1], rules=doc.rules, **options)
+        names = (record["partner"], record.get("parent", ""), record.get("country_name", ""))
+        # where the text names the partner, in any spelling; and its names and its country's
+        options = dict(partner=name_keys(names), home=home, partner_starts=frozenset(positions))
+        options.update(rules=doc.rules, low=doc.lowered())
+        direction = judge_direction(text, event[0], event[1], **options)
         if not direction:
-            direction = judge_direction(text, 0, doc.lede_end(), rules=doc.rules, **options)
+            direction = judge_direction(text, 0, doc.opening_end(), **options)
     return engagement_type(cues, signed=signed, direction=direction)
 
 

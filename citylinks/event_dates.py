@@ -7,6 +7,8 @@ import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
+import ahocorasick_rs
+
 from citylinks.dates import MONTHS
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -49,24 +51,34 @@ _NOT_THE_EVENT = frozenset({"until", "till", "since", "by", "before", "after", "
 # Words right before a date or weekday that set its direction in time.
 _AHEAD = frozenset({"next", "coming", "upcoming"})
 _BEHIND = frozenset({"last", "past", "previous"})
-# The future, as news writes it: "will", "is scheduled to", "is set to", "to be held".
-_FUTURE_VERB = (
-    r"\b(?:will|shall)\b|[’']ll\b"
-    r"|\b(?:is|are|was|were|be|been)\s+(?:\w+\s+)?(?:scheduled|set|due|slated|expected|planned|"
-    r"going|poised|about)\s+to\b|\b(?:scheduled|slated|planned|set)\s+(?:for|on)\b"
-    r"|\bto\s+be\s+(?:held|organised|organized|signed|opened|launched)\b|\bplans?\s+to\b"
+# Words that set the tense a date is read in, found in the lowercased sentence: the future as
+# news writes it ("will", "is scheduled to", "to be held"; "next", "upcoming"), and verbs of
+# saying in the past: what follows one may be future ("said on Monday that the delegation will
+# travel"), the date it governs is not.
+_BE = ("is", "are", "was", "were", "be", "been")
+_PLANNED = ("scheduled", "set", "due", "slated", "expected", "planned", "going", "poised", "about")
+_TENSE_WORDS = {
+    **dict.fromkeys(
+        ["will", "shall", "'ll", "’ll", "plan to", "plans to", "planned for"]
+        + [f"{be} {planned} to" for be in _BE for planned in _PLANNED]
+        + [f"{planned} {on}" for planned in ("scheduled", "slated", "set") for on in ("for", "on")]
+        + [f"to be {done}" for done in ("held", "organised", "organized", "signed", "opened")],
+        "will",
+    ),
+    **dict.fromkeys(["next", "upcoming", "forthcoming"], "next"),
+    **dict.fromkeys(
+        "said told announced noted stated added affirmed stressed emphasised emphasized "
+        "confirmed revealed reported explained highlighted informed declared wrote agreed "
+        "underlined".split(),
+        "said",
+    ),
+}
+_TENSE_FINDER = ahocorasick_rs.AhoCorasick(
+    list(_TENSE_WORDS), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
 )
-_FUTURE = re.compile(rf"{_FUTURE_VERB}|\b(?:next|upcoming|forthcoming)\b", re.I)
-_FUTURE_AFTER = re.compile(_FUTURE_VERB, re.I)
+_TENSE_KINDS = tuple(_TENSE_WORDS.values())
 # Where the clause after a date ends: a future verb past it is another clause's.
 _CLAUSE_END = re.compile(r"[,;(]|\b(?:that|which|who|where|when|while|as|and)\b")
-# A verb of saying in the past: what follows it in the sentence may be future ("said on Monday
-# that the delegation will travel"), the date it governs is not.
-_SAID = re.compile(
-    r"\b(?:said|told|announced|noted|stated|added|affirmed|stressed|emphasi[sz]ed|confirmed|"
-    r"revealed|reported|explained|highlighted|informed|declared|wrote|agreed|underlined)\b",
-    re.I,
-)
 
 
 class EventDate(NamedTuple):
@@ -88,16 +100,21 @@ def find_event_date(sentence: str, published: str, *, context: str = "") -> Even
     last day. With no publish date, a year-less date takes its year only from a full date of the
     same day in `context` (the article), else stays empty."""
     pub = parse_published(published)
-    found = list(DATE_MENTION.finditer(sentence))
-    for i, m in enumerate(found):
-        if _word_before(sentence, m.start()) in _NOT_THE_EVENT:
+    mentions = DATE_MENTION.finditer(sentence)  # read lazily: most sentences hold one date
+    m = next(mentions, None)
+    while m is not None:
+        following = next(mentions, None)
+        if m["weekday"] and following is not None and following.start() - m.end() <= 3:
+            m = following  # "Tuesday, July 2", "Tuesday (July 2)": the date says it
             continue
-        if m["weekday"] and i + 1 < len(found) and found[i + 1].start() - m.end() <= 3:
-            continue  # "Tuesday, July 2", "Tuesday (July 2)": the date says it
-        future = speaks_of_future(sentence, m.start(), m.end())
-        when = _resolve(m, pub, future=future, context=context)
-        if when.start:
-            return when
+        if _word_before(sentence, m.start()) not in _NOT_THE_EVENT:
+            # the tense matters only for a day without its year, read against a publish date
+            undated = pub is not None and not (m["year"] or m["year2"] or m["rel"])
+            future = undated and speaks_of_future(sentence, m.start(), m.end())
+            when = _resolve(m, pub, future=future, context=context)
+            if when.start:
+                return when
+        m = following
     return EventDate()
 
 
@@ -109,15 +126,28 @@ def speaks_of_future(sentence: str, start: int, end: int) -> bool:
         return True
     if before in _BEHIND:
         return False
-    head = sentence[:start]
-    ahead = [m.start() for m in _FUTURE.finditer(head)]
-    said = [m.start() for m in _SAID.finditer(head)]
+    marks = _tense_marks(sentence.lower())
+    ahead = [s for s, e, kind in marks if e <= start and kind != "said"]
+    said = [s for s, e, kind in marks if e <= start and kind == "said"]
     if ahead or said:
         return bool(ahead) and (not said or ahead[-1] > said[-1])
     # "On March 3, the delegation will travel": the clause after the date.
-    tail = sentence[end:].lstrip(" ,")
-    stop = _CLAUSE_END.search(tail)
-    return bool(_FUTURE_AFTER.search(tail, 0, stop.start() if stop else len(tail)))
+    after = end + len(sentence[end:]) - len(sentence[end:].lstrip(" ,"))
+    stop = _CLAUSE_END.search(sentence, after)
+    stop = stop.start() if stop else len(sentence)
+    return any(after <= s < stop and kind == "will" for s, _e, kind in marks)
+
+
+def _tense_marks(low: str) -> list[tuple[int, int, str]]:
+    # (start, end, "will" | "next" | "said") of each tense word of a lowercased sentence.
+    out = []
+    for index, s, e in _TENSE_FINDER.find_matches_as_indexes(low):
+        if (s and low[s - 1].isalnum() and low[s] not in "'’") or (
+            e < len(low) and low[e].isalnum()
+        ):
+            continue
+        out.append((s, e, _TENSE_KINDS[index]))
+    return out
 
 
 def parse_published(value) -> date | None:
@@ -239,10 +269,7 @@ def _number(day: str) -> int:
     return int(day.rstrip("stndrh"))
 
 
-_WORD_BEFORE = re.compile(r"(\w+)\W*$")
-
-
 def _word_before(text: str, pos: int) -> str:
-    """The word before `pos`, lowercased ('' at the start)."""
-    m = _WORD_BEFORE.search(text, max(0, pos - 24), pos)
-    return m.group(1).lower() if m else ""
+    """The word before `pos`, lowercased, without punctuation ('' at the start)."""
+    words = text[max(0, pos - 24) : pos].split()
+    return words[-1].strip(".,;:()[]\"'’“”").lower() if words else ""
