@@ -34,7 +34,7 @@ _PLACE = re.compile(
 )
 # Who a delegation is, in the words before "delegation": "A Hanoi", "the Busan", "Hanoi's".
 _OWNER = re.compile(
-    r"(?P<owner>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2}?)(?:['’]s)?"
+    r"\b(?P<owner>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2}?)(?:['’]s)?"
     r"\s+(?:(?:high-ranking|high-level|business|official|working|city|municipal)\s+)?$"
 )
 # A dateline: the place a story was filed from, at the head of a paragraph ("ULAANBAATAR —",
@@ -43,8 +43,9 @@ _DATELINE = re.compile(
     r"[ \t]*(?P<place>[^\W\d_][^\W\d_.'’-]*(?:[ .'’-]+[^\W\d_]+){0,4})[ \t]*"
     r"(?:\([^)\n]{1,30}\)[ \t]*)?[—–]"
 )
-# How many paragraphs of a window are looked at for a dateline.
+# How many paragraphs of a window are looked at for a dateline, and how long one may be.
 _DATELINE_PARAGRAPHS = 4
+_DATELINE_CHARS = 80
 # How far before "delegation" its owner is looked for.
 _OWNER_REACH = 60
 _ARTICLES = frozenset({"a", "an", "the"})
@@ -58,8 +59,8 @@ class EngagementRules:
     meanings: dict[str, str]
     finder: ahocorasick_rs.AhoCorasick  # cue and signing words, in lowercased text
     values: tuple[tuple[str, str], ...]  # per word: ("cue" | "sign" | "cue+sign", type)
-    signed: re.Pattern  # a document signed
-    earlier: re.Pattern  # what happened before the reported event (in lowercased text)
+    signed: re.Pattern  # a document signed (in lowercased text, as the two below)
+    earlier: re.Pattern  # what happened before the reported event
     earlier_signing: re.Pattern  # the same, for a signing
     direction: ahocorasick_rs.AhoCorasick  # phrases that say where the partner stands
     directions: tuple[str, ...]  # per phrase: its list ("to_place", "abroad", ...)
@@ -93,10 +94,8 @@ def load_engagement_rules(path: str | Path = DEFAULT_ENGAGEMENTS) -> EngagementR
             words[word] = ("cue+sign", words[word][1]) if word in words else ("sign", "")
     lists = {name: _phrases(path, data, name) for name in _LISTS}
     objects = _alternation(_phrases(path, signing, "objects"))
-    signed = re.compile(
-        rf"\b(?:signed|inked)\s+(?:{objects}|\d+)\b|\b(?:{_alternation(_phrases(path, signing, 'phrases'))})\b",
-        re.I,
-    )
+    phrases = _alternation(_phrases(path, signing, "phrases"))
+    signed = re.compile(rf"\b(?:signed|inked)\s+(?:{objects}|\d+)\b|\b(?:{phrases})\b")
     directions = {"delegation": _OWNED, "delegations": _OWNED}
     for name in ("to_place", "delegation_of", "at_home", "abroad"):
         directions.update((spelling, name) for p in lists[name] for spelling in _spellings(p))
@@ -111,13 +110,13 @@ def load_engagement_rules(path: str | Path = DEFAULT_ENGAGEMENTS) -> EngagementR
         signed=signed,
         earlier=re.compile(rf"\b(?:{_alternation(lists['earlier'])})\b"),
         earlier_signing=re.compile(
-            rf"\b(?:{_alternation(lists['earlier'] + lists['earlier_signing'])})\b", re.I
+            rf"\b(?:{_alternation(lists['earlier'] + lists['earlier_signing'])})\b"
         ),
         fingerprint=hashlib.sha256(raw).hexdigest()[:16],
     )
 
 
-_OWNED = "owned"  # the word "delegation": whose it is says the direction
+_OWNED = "owned"  # the word "delegation": whose it is says the direction (compared by identity)
 
 
 def _phrases(path: Path, data, key: str, *, optional: bool = False) -> list[str]:
@@ -145,7 +144,8 @@ def _alternation(phrases: Iterable[str]) -> str:
 def signed_here(sentence: str, *, published_year: int | None, rules: EngagementRules) -> bool:
     """True when a sentence says a document was signed in the event it reports: a signing, not
     told as background ("signed in 2013", "previously signed", "so far")."""
-    if not rules.signed.search(sentence) or rules.earlier_signing.search(sentence):
+    low = sentence.lower()
+    if not rules.signed.search(low) or rules.earlier_signing.search(low):
         return False
     return published_year is None or all(int(y) >= published_year for y in _YEAR.findall(sentence))
 
@@ -155,8 +155,8 @@ def judge_direction(
     start: int,
     end: int,
     *,
-    partner: Collection[str],
-    home: Collection[str],
+    partner: tuple[str, ...],
+    home: tuple[str, ...],
     partner_starts: Collection[int] = (),
     rules: EngagementRules,
     low: str | None = None,
@@ -168,20 +168,12 @@ def judge_direction(
     spaces; `partner_starts` are where the text names the partner (its aliases too); `low`, when
     given, is the text lowercased."""
     found: list[tuple[int, int, str]] = []  # (strength, position, side)
-    flip = {ABROAD: AT_HOME, AT_HOME: ABROAD}
-
-    def side_of(place: str, at: int) -> str:
-        if at in partner_starts or _names(place, partner):
-            return ABROAD
-        return AT_HOME if _names(place, home) else ""
-
     low = text[start:end].lower() if low is None else low[start:end]
-    hits = rules.direction.find_matches_as_indexes(low)
-    for index, s, e in hits:
+    for index, s, e in rules.direction.find_matches_as_indexes(low):
         if (s and low[s - 1].isalnum()) or (e < len(low) and low[e].isalnum()):
             continue
         what, s, e = rules.directions[index], s + start, e + start
-        if what in (_OWNED, "delegation_of"):
+        if what is _OWNED or what == "delegation_of":
             # "a Busan delegation" came to Hanoi; "the Hanoi delegation" went to the partner
             owner = _OWNER.search(text, max(start, s - _OWNER_REACH), s)
             if owner is not None:
@@ -190,17 +182,19 @@ def judge_direction(
                 if first.lower() in _ARTICLES and len(name) > len(first):
                     at += name.index(name.split()[1], len(first))
                     name = text[at : owner.end("owner")]
-                side = flip.get(side_of(name, at), "")
+                side = _FLIP.get(_side(name, at, partner, home, partner_starts), "")
                 if side:
                     found.append((2, owner.start(), side))
-        if what in ("to_place", "delegation_of"):
+            if what is _OWNED:
+                continue
+        if what == "to_place" or what == "delegation_of":
             m = _PLACE.match(text, e)
-            side = side_of(m["place"], m.start("place")) if m else ""
+            side = _side(m["place"], m.start("place"), partner, home, partner_starts) if m else ""
             if what == "delegation_of":
                 # a delegation from the partner came to Hanoi (its name may follow a title:
                 # "from the Spanish capital of Madrid")
                 near = any(e < p < e + 50 for p in partner_starts)
-                side = flip.get(side, AT_HOME if near else "")
+                side = _FLIP.get(side, AT_HOME if near else "")
             if side:
                 found.append((1 if what == "to_place" else 2, s, side))
         elif what == "abroad":
@@ -208,12 +202,29 @@ def judge_direction(
         elif what == "at_home":
             found.append((4, s, AT_HOME))
     for head in _paragraph_heads(text, start, end):
+        stop = min(end, head + _DATELINE_CHARS)
+        if text.find("—", head, stop) == -1 and text.find("–", head, stop) == -1:
+            continue  # no dash near the head: no dateline (the common case, found at C speed)
         m = _DATELINE.match(text, head, end)
         key = _key(m["place"]) if m else ""
         side = ABROAD if key in partner else AT_HOME if key in home else ""
         if side:
             found.append((3, m.start(), side))
     return min(found)[2] if found else ""
+
+
+_FLIP = {ABROAD: AT_HOME, AT_HOME: ABROAD}
+
+
+def _side(place: str, at: int, partner, home, partner_starts) -> str:
+    # ABROAD when a place is the partner (named at `at`, or by one of its names), AT_HOME when
+    # it is the home, '' when neither. A name matches the start: "Seoul Metropolitan Council".
+    if at in partner_starts:
+        return ABROAD
+    key = _key(place)
+    if key.startswith(partner):
+        return ABROAD
+    return AT_HOME if key.startswith(home) else ""
 
 
 def _paragraph_heads(text: str, start: int, end: int) -> list[int]:
@@ -226,13 +237,6 @@ def _paragraph_heads(text: str, start: int, end: int) -> list[int]:
     return heads
 
 
-def _names(place: str, names: Collection[str]) -> bool:
-    # Whether a place as written starts with one of these names (folded, lowercased, without
-    # spaces): "Seoul Metropolitan Council" is Seoul's.
-    key = _key(place)
-    return any(key.startswith(n) for n in names if n)
-
-
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -241,13 +245,13 @@ def _key(name: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def name_keys(names: tuple[str, ...]) -> frozenset[str]:
+def name_keys(names: tuple[str, ...]) -> tuple[str, ...]:
     """Names as `judge_direction` compares them: folded, lowercased, letters and digits only."""
-    return frozenset(k for k in map(_key, names) if k)
+    return tuple(sorted({k for k in map(_key, names) if k}))
 
 
 @lru_cache(maxsize=8)
-def home_keys(home: str, home_country: str) -> frozenset[str]:
+def home_keys(home: str, home_country: str) -> tuple[str, ...]:
     """The home city's and country's names as `judge_direction` compares them."""
     import pycountry
 

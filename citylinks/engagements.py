@@ -213,7 +213,7 @@ def _engage(
     lexicon,
     published: str,
     sectors: str | None,
-    home: frozenset[str],
+    home: tuple[str, ...],
 ) -> list[dict]:
     # engage_article on an article read already.
     text = doc.text
@@ -240,7 +240,9 @@ def _engage(
         if not primary:
             signings = [x for x in signings if any(x[0] <= pos < x[1] for pos in positions)]
         signed = any(doc.signed(s, e, year) for s, e, _p in signings)
-        kind = _engagement_type(doc, record, event, positions, signed=signed, home=home)
+        kind = _engagement_type(
+            doc, record, event, positions, signed=signed, home=home, primary=primary
+        )
         if lexicon is None:
             discussed = ""
         elif primary:
@@ -294,9 +296,12 @@ def _pick_event_sentence(doc: _Article, positions: list[int], *, primary: bool):
     return doc.sentence_at(positions[0]) if positions else None
 
 
-def _engagement_type(doc: _Article, record: dict, event, positions, *, signed, home) -> str:
+def _engagement_type(
+    doc: _Article, record: dict, event, positions, *, signed: bool, home, primary: bool
+) -> str:
     """The type of one engagement: by its sentence's cues and, between a visit and a meeting,
-    by where the partner stands, as the sentence says or else the article's opening."""
+    by where the partner stands, as the sentence says or else, for the primary partner (whose
+    event the article opens with), the article's opening."""
     cues = doc.cue_types(event[0], event[1]) if event else []
     direction = ""
     if not signed and engagement_type(cues, signed=False, direction="") in ENCOUNTERS:
@@ -306,7 +311,7 @@ def _engagement_type(doc: _Article, record: dict, event, positions, *, signed, h
         options = dict(partner=name_keys(names), home=home, partner_starts=frozenset(positions))
         options.update(rules=doc.rules, low=doc.lowered())
         direction = judge_direction(text, event[0], event[1], **options)
-        if not direction:
+        if not direction and primary:
             direction = judge_direction(text, 0, doc.opening_end(), **options)
     return engagement_type(cues, signed=signed, direction=direction)
 

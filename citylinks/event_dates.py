@@ -103,8 +103,8 @@ def find_event_date(sentence: str, published: str, *, context: str = "") -> Even
     mentions = DATE_MENTION.finditer(sentence)  # read lazily: most sentences hold one date
     m = next(mentions, None)
     while m is not None:
-        following = next(mentions, None)
-        if m["weekday"] and following is not None and following.start() - m.end() <= 3:
+        following = next(mentions, None) if m["weekday"] else None
+        if following is not None and following.start() - m.end() <= 3:
             m = following  # "Tuesday, July 2", "Tuesday (July 2)": the date says it
             continue
         if _word_before(sentence, m.start()) not in _NOT_THE_EVENT:
@@ -114,7 +114,7 @@ def find_event_date(sentence: str, published: str, *, context: str = "") -> Even
             when = _resolve(m, pub, future=future, context=context)
             if when.start:
                 return when
-        m = following
+        m = following if following is not None else next(mentions, None)
     return EventDate()
 
 
