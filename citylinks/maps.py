@@ -245,9 +245,12 @@ def plot_engagement_timeline(
 def plot_partner_engagements(
     partner_mentions: pd.DataFrame, *, top: int = 12, level: str = "city", name: str = "partners"
 ) -> Chart:
-    """Bar chart of the articles in which each partner is the counterpart of an engagement."""
+    """Bar chart of the articles in which each partner place is the counterpart of an
+    engagement (organisations have their own table, `count_organisation_engagements`)."""
     title = f"Hanoi's partners ({level} level): articles engaging each"
-    counterparts = partner_mentions[partner_mentions["role"] == "counterpart"]
+    counterparts = partner_mentions[
+        (partner_mentions["role"] == "counterpart") & ~_organisations(partner_mentions)
+    ]
     if counterparts.empty:
         return empty_chart(name=name, title=title, message="No partner engagement found.")
     values = counterparts.groupby("partner")["article_id"].nunique().nlargest(top)
@@ -261,6 +264,33 @@ def plot_partner_engagements(
         caption=f"Articles in which each partner, rolled up to {level} level, is the other side "
         f"of a meeting, visit or agreement; top {len(values)} of the {n} articles naming a partner.",
     )
+
+
+def count_organisation_engagements(partner_mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per organisation named (an international organisation, a development bank or
+    agency): the articles in which it is the counterpart of an engagement, the articles naming
+    it, its country ('' for an international one); most engaged first."""
+    columns = ["organisation", "country", "engaging_articles", "naming_articles"]
+    mine = partner_mentions[_organisations(partner_mentions)]
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    table = mine.assign(engaged=mine["article_id"].where(mine["role"] == "counterpart"))
+    out = table.groupby("partner", as_index=False).agg(
+        country=("country", "first"),
+        engaging_articles=("engaged", "nunique"),
+        naming_articles=("article_id", "nunique"),
+    )
+    out = out.rename(columns={"partner": "organisation"})
+    return out.sort_values(
+        ["engaging_articles", "naming_articles", "organisation"], ascending=[False, False, True]
+    ).reset_index(drop=True)[columns]
+
+
+def _organisations(table: pd.DataFrame) -> pd.Series:
+    # Rows of organisations (all False for a table without kinds).
+    if "kind" not in table:
+        return pd.Series(False, index=table.index)
+    return table["kind"] == "organisation"
 
 
 def plot_partner_sectors(

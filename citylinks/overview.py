@@ -193,8 +193,7 @@ def review_items(work: Path) -> dict[str, list[str]]:
     places = _read(work, "gazetteer_suggestions")
     if places is not None and len(places):
         groups["Places not in the curated gazetteer (review, then add to config/partners.yaml)"] = [
-            f"{r.partner} ({r.kind}, {r.country}): {r.articles} articles"
-            for r in places.itertuples()
+            _suggested_place(r) for r in places.itertuples()
         ]
     phrases = _read(work, "lexicon_suggestions")
     if phrases is not None and len(phrases):
@@ -202,6 +201,15 @@ def review_items(work: Path) -> dict[str, list[str]]:
             f"{r.phrase} ({r.count}×)" for r in phrases.itertuples()
         ]
     return groups
+
+
+def _suggested_place(r) -> str:
+    # A misspelling reads "Vientianne → Vientiane (1 mention)"; a package place with its facts.
+    misspelling = getattr(r, "misspelling", "")
+    if isinstance(misspelling, str) and misspelling:
+        mentions = int(r.mentions)
+        return f"{misspelling} → {r.partner} ({mentions} mention{'s' if mentions != 1 else ''})"
+    return f"{r.partner} ({r.kind}, {r.country}): {r.articles} articles"
 
 
 def write_overview(

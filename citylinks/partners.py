@@ -64,6 +64,7 @@ PARTNER_COLUMNS = [
     "lat",
     "lon",
     "spans",
+    "misspellings",
 ]
 
 
@@ -337,7 +338,7 @@ def _pack_scan(scan: PlaceScan) -> tuple[tuple[str, ...], bytes, bytes, tuple]:
     # processes, to cache and to keep. The surface is the text between the offsets.
     mentions = scan.mentions
     spans = array("q", [x for m in mentions for x in (m.start, m.end)])
-    flags = bytes(m.curated | (m.qualifier << 1) for m in mentions)
+    flags = bytes(m.curated | (m.qualifier << 1) | (m.misspelt << 2) for m in mentions)
     return tuple(m.name for m in mentions), spans.tobytes(), flags, scan.lowercase
 
 
@@ -345,7 +346,7 @@ def _unpack_mentions(packed, text: str) -> list[PlaceMention]:
     names, spans, flags = packed[:3]
     offsets = array("q", spans)
     return [
-        PlaceMention(name, s, e, text[s:e], bool(f & 1), bool(f & 2))
+        PlaceMention(name, s, e, text[s:e], bool(f & 1), bool(f & 2), bool(f & 4))
         for name, s, e, f in zip(names, offsets[::2], offsets[1::2], flags, strict=True)
     ]
 
@@ -455,7 +456,9 @@ def _known_sectors(article_sectors, articles: pd.DataFrame, lexicon) -> dict[str
 
 # The fields of a partner_mentions row that engage_article reads: all but these.
 _ENGAGE_FIELDS = [
-    c for c in PARTNER_COLUMNS if c not in {"published", "role", "curated", "lat", "lon"}
+    c
+    for c in PARTNER_COLUMNS
+    if c not in {"published", "role", "curated", "lat", "lon", "misspellings"}
 ]
 
 
@@ -496,7 +499,7 @@ def roll_up(table: pd.DataFrame, *, level: str, gazetteer: Gazetteer | None = No
         out["role"] = out["role"].where(out["role"] == "counterpart", "mentioned")
         out["_counterpart"] = out["role"] == "counterpart"
         agg["_counterpart"] = "max"
-    pooled = [c for c in ("spans", "sectors") if c in out.columns]
+    pooled = [c for c in ("spans", "sectors", "misspellings") if c in out.columns]
     # Only rows that share an article and a place need merging; the rest stay as they are.
     repeated = out.duplicated(keys, keep=False).to_numpy()
     if repeated.any():
@@ -611,9 +614,12 @@ def _lift(name: str, level: str, info: dict[str, dict]) -> str:
 
 
 def suggest_gazetteer_additions(partner_mentions: pd.DataFrame) -> pd.DataFrame:
-    """Places found only through the packages (not in the curated file), most used first."""
+    """Places to add to the gazetteer: misspellings of known places ("Vientianne" for
+    Vientiane, to confirm as an alias), then places found only through the packages (not in the
+    curated file), most used first."""
     columns = [
         "partner",
+        "misspelling",
         "kind",
         "country",
         "parent",
@@ -623,9 +629,10 @@ def suggest_gazetteer_additions(partner_mentions: pd.DataFrame) -> pd.DataFrame:
         "mentions",
         "counterpart_articles",
     ]
+    misspelt = _misspellings(partner_mentions)
     found = partner_mentions[~partner_mentions["curated"].astype(bool)]
     if found.empty:
-        return pd.DataFrame(columns=columns)
+        return misspelt[columns] if len(misspelt) else pd.DataFrame(columns=columns)
     table = found.groupby("partner", as_index=False).agg(
         kind=("kind", "first"),
         country=("country", "first"),
@@ -636,10 +643,36 @@ def suggest_gazetteer_additions(partner_mentions: pd.DataFrame) -> pd.DataFrame:
         mentions=("count", "sum"),
         counterpart_articles=("role", lambda s: int((s == "counterpart").sum())),
     )
-    return table.sort_values(
+    table = table.assign(misspelling="").sort_values(
         ["counterpart_articles", "articles", "mentions", "partner"],
         ascending=[False, False, False, True],
-    ).reset_index(drop=True)[columns]
+    )
+    return pd.concat([misspelt, table], ignore_index=True)[columns]
+
+
+def _misspellings(partner_mentions: pd.DataFrame) -> pd.DataFrame:
+    # One row per misspelt name and the place it was read as, most used first.
+    if "misspellings" not in partner_mentions or not partner_mentions["misspellings"].any():
+        return pd.DataFrame()
+    rows = partner_mentions[partner_mentions["misspellings"].fillna("").astype(bool)]
+    pieces = rows.assign(misspelling=rows["misspellings"].str.split(";")).explode("misspelling")
+    keys = ["partner", "misspelling"]
+    table = pieces.groupby(keys, as_index=False).agg(
+        kind=("kind", "first"),
+        country=("country", "first"),
+        parent=("parent", "first"),
+        lat=("lat", "first"),
+        lon=("lon", "first"),
+        mentions=("article_id", "size"),
+    )
+    # Articles are counted once each, however often they misspell the name.
+    each = pieces.drop_duplicates([*keys, "article_id"]).groupby(keys)
+    table["articles"] = each["article_id"].size().to_numpy()
+    counterparts = each["role"].agg(lambda s: int((s == "counterpart").sum()))
+    table["counterpart_articles"] = counterparts.to_numpy()
+    return table.sort_values(
+        ["mentions", "articles", "misspelling"], ascending=[False, False, True]
+    ).reset_index(drop=True)
 
 
 def save_partner_tables(

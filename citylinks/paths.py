@@ -13,6 +13,9 @@ DEFAULT_WORK = ROOT / "build"
 DEFAULT_LEXICON = CONFIG_DIR / "sectors.yaml"
 DEFAULT_GAZETTEER = CONFIG_DIR / "partners.yaml"
 DEFAULT_ENGAGEMENTS = CONFIG_DIR / "engagements.yaml"
+DEFAULT_ORGANISATIONS = CONFIG_DIR / "organisations.yaml"
+DEFAULT_PEOPLE = CONFIG_DIR / "people.yaml"
+DEFAULT_SUBDIVISIONS = CONFIG_DIR / "subdivisions.yaml"
 
 
 def resolve(path: str | Path) -> Path:

@@ -8,6 +8,8 @@ from collections import Counter
 from typing import NamedTuple
 
 from citylinks.gazetteer import _CODE_BLOCK, _CODE_PROBE, Gazetteer
+from citylinks.people import in_persons_name
+from citylinks.spelling import MIN_LENGTH, anchors, edits_allowed
 
 # A package place is not read from a word directly after or before another capitalised word
 # ("Van Ha", "Independence Day"), unless that word is one of these.
@@ -44,6 +46,7 @@ class PlaceMention(NamedTuple):
     surface: str
     curated: bool
     qualifier: bool = False  # only qualifies a place inside it: "Seoul" in "Seoul's Dongdaemun"
+    misspelt: bool = False  # a misspelling of the place's name: "Vientianne"
 
 
 class PlaceScan(NamedTuple):
@@ -158,9 +161,7 @@ def scan_places(text: str, gazetteer: Gazetteer) -> PlaceScan:
         del kept[i:]
         kept.append((start, end, value))
     probes = tuple(sorted(lowercase.items())) if lowercase else ()
-    if not kept:
-        return PlaceScan((), probes)
-    raw = []  # (start, end, owners, curated, kind hint)
+    raw = []  # (start, end, owners, curated, kind hint, misspelt)
     for s, e, value in kept:
         if value[0] == _CODE_BLOCK:
             continue
@@ -181,15 +182,29 @@ def scan_places(text: str, gazetteer: Gazetteer) -> PlaceScan:
             if after and after not in ALLOWED_AFTER:
                 continue
             before = _word_before(norm, s)
-            if before and before[0].isupper() and before not in ALLOWED_BEFORE:
+            # (A name written with a word in small letters first, "state of Victoria", may
+            # follow a capitalised word: "the Australian state of Victoria".)
+            if (
+                before
+                and before[0].isupper()
+                and norm[s].isupper()
+                and before not in ALLOWED_BEFORE
+                and not before.endswith(("'s", "’s"))  # "Berlin's Kreuzberg district"
+            ):
                 continue
-        raw.append((s, e, value[2], curated, hint))
+        if _in_other_name(norm, s, e, value[2][0], gazetteer):
+            continue
+        raw.append((s, e, value[2], curated, hint, False))
+    if gazetteer.spelling is not None and raw:
+        misspelt = _misspelt_places(norm, raw, gazetteer)
+        if misspelt:
+            raw = sorted(raw + misspelt, key=lambda r: r[0])
     if not raw:
         return PlaceScan((), probes)
     places = gazetteer.places
     sure_countries = None
     mentions = []
-    for s, e, owners, curated, hint in raw:
+    for s, e, owners, curated, hint, misspelt in raw:
         name = owners[0]
         if len(owners) > 1:
             if sure_countries is None:
@@ -198,13 +213,109 @@ def scan_places(text: str, gazetteer: Gazetteer) -> PlaceScan:
         if new_starts is not None:
             s = _to_original(s, new_starts, old_starts)
             e = _to_original(e - 1, new_starts, old_starts) + 1
-        mentions.append(PlaceMention(name, s, e, text[s:e], curated))
+        mentions.append(PlaceMention(name, s, e, text[s:e], curated, False, misspelt))
     if len(mentions) > 1:
         mentions = _mark_qualifiers(mentions, text, gazetteer)
     return PlaceScan(tuple(mentions), probes)
 
 
 _WORD_AT = re.compile(r"[\w'’]*")
+
+
+def _in_other_name(text: str, s: int, e: int, name: str, gazetteer: Gazetteer) -> bool:
+    """True when the place name at text[s:e] is part of another name: a person's ("Huang
+    Kunming", "Mayor Paris"), a line of capitals ("WHO SAID"), or an organisation's written
+    for its members ("ASEAN countries")."""
+    if in_persons_name(text, s, titles=gazetteer.titles, surnames=gazetteer.surnames):
+        return True
+    acronyms = gazetteer.acronyms
+    if acronyms and text[s:e] in acronyms:
+        for word in (_word_before(text, s), _word_after(text, e)):
+            if len(word) > 1 and word.isupper() and word not in acronyms:
+                return True
+    if gazetteer.member_words and gazetteer.places[name].kind == "organisation":
+        return _word_after(text, e) in gazetteer.member_words
+    return False
+
+
+def _word_after(text: str, e: int) -> str:
+    if e + 1 < len(text) and text[e] == " ":
+        return _WORD_AT.match(text, e + 1).group()
+    return ""
+
+
+_LOCALITIES = frozenset({"city", "province", "district"})
+_LETTERS = re.compile(r"[^\W\d_]*")
+
+
+def _word_start(text: str, low: int, high: int) -> int:
+    """The first position in [low, high] where a capitalised word starts, -1 for none."""
+    for s in range(max(low, 0), min(high, len(text) - 1) + 1):
+        if text[s].isupper() and (s == 0 or not text[s - 1].isalpha()):
+            return s
+    return -1
+
+
+def _misspelt_places(text: str, raw: list, gazetteer: Gazetteer) -> list[tuple]:
+    """Capitalised words that misspell the one-word name of a locality the article names twice
+    or more ("Vientianne" beside "Vientiane"), as raw mentions of that place; read like a package place
+    (not inside a longer capitalised name, not in a person's name). Each is found through a
+    piece of the name it keeps whole, so only a few words are looked at; a word that is a
+    place's name is a known word, never a misspelling."""
+    spelling = gazetteer.spelling
+    # The names of localities (not countries, not organisations: the press spells those right)
+    # the article writes at least twice: a place named once is seldom what the article is
+    # about, and each name looked for costs a pass over the text.
+    twice = [o for o, n in Counter(r[2] for r in raw).items() if n > 1]
+    if not twice:
+        return []
+    places = gazetteer.places
+    wanted = {o for o in twice if places[o[0]].kind in _LOCALITIES}
+    names = {}
+    for s, e, owners, _curated, _hint, _misspelt in raw:
+        if owners in wanted:
+            form = text[s:e]
+            if len(form) >= MIN_LENGTH and form.isalpha() and form.isascii():
+                names[form] = owners
+    if not names:
+        return []
+    # Searched as ASCII bytes, one for one with the text ("?" for any other letter): finding a
+    # short piece in bytes is several times faster.
+    hay = text.encode("ascii", "replace")
+    seen: set[int] = set()
+    found = []
+    for form, owners in names.items():
+        reach = edits_allowed(form)
+        whole = form.encode()
+        for piece, offset in anchors(form):
+            pos = hay.find(piece)
+            while pos != -1:
+                start = pos - offset  # where the word starts if no edit came before the piece
+                pos = hay.find(piece, pos + 1)
+                if start >= 0 and hay.startswith(whole, start):
+                    continue  # the name itself
+                if hay[max(start - reach, 0) : start + reach + 1].islower():
+                    continue  # inside a word in small letters: most finds end here, at once
+                s = _word_start(text, start - reach, start + reach)
+                if s < 0 or s in seen:
+                    continue
+                seen.add(s)
+                e = s + len(_LETTERS.match(text, s).group())
+                word = text[s:e]
+                if not spelling.misspells(word, form):
+                    continue
+                if re.search(rf"\b{word.lower()}\b", text):
+                    continue  # the article also writes it in small letters: a word
+                after = _word_after(text, e)
+                if after[:1].isupper() and after not in ALLOWED_AFTER and after not in SUFFIX_KINDS:
+                    continue
+                before = _word_before(text, s)
+                if before[:1].isupper() and before not in ALLOWED_BEFORE:
+                    continue
+                if in_persons_name(text, s, titles=gazetteer.titles, surnames=gazetteer.surnames):
+                    continue
+                found.append((s, e, owners, False, "", True))
+    return found
 
 
 def _pick_candidate(owners, hint, sure_countries, places) -> str:

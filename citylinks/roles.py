@@ -51,6 +51,7 @@ def _assess(doc: _Article, mentions: Sequence[PlaceMention], gazetteer: Gazettee
             "own": len(own),
             "first": ms[0].start,
             "in_title": in_title,
+            "in_lead": in_lead,
             "counterpart": bool(own) and (in_title or in_lead or in_event),
         }
     ranked = sorted(info.values(), key=lambda v: -v["own"])
@@ -71,6 +72,8 @@ def _assess(doc: _Article, mentions: Sequence[PlaceMention], gazetteer: Gazettee
                 counterparts,
                 key=lambda n: (-info[n]["own"], RANK[places[n].kind], info[n]["first"]),
             )
+    if primary and places[primary].kind == "country":
+        primary = _place_within(primary, counterparts, info, gazetteer) or primary
     records = []
     for name, v in info.items():
         place = places[name]
@@ -88,7 +91,26 @@ def _assess(doc: _Article, mentions: Sequence[PlaceMention], gazetteer: Gazettee
                 "lat": place.lat,
                 "lon": place.lon,
                 "spans": ";".join(f"{m.start}-{m.end}" for m in by_place[name]),
+                "misspellings": ";".join(m.surface for m in by_place[name] if m.misspelt),
             }
         )
     records.sort(key=lambda r: (not r["primary"], r["role"] != "counterpart", -r["count"]))
     return records
+
+
+def _place_within(country: str, counterparts: list[str], info: dict, gazetteer: Gazetteer) -> str:
+    """The counterpart inside `country` the article is about, '' for none: a city, province or
+    district named in the title or the standfirst, or more than once (once in passing, as a
+    person's home district, is not enough). A story of Fukuoka's delegation is
+    Fukuoka's, though it names Japan more often."""
+    places = gazetteer.places
+    inside = [
+        n
+        for n in counterparts
+        if places[n].kind in ("city", "province", "district")
+        and country in gazetteer.ancestors(n)
+        and (info[n]["in_title"] or info[n]["in_lead"] or info[n]["own"] >= 2)
+    ]
+    if not inside:
+        return ""
+    return min(inside, key=lambda n: (-info[n]["own"], RANK[places[n].kind], info[n]["first"]))

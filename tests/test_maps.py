@@ -142,3 +142,25 @@ def test_partner_sector_counts_without_sectors():
     )
     assert count_partner_sectors(engagements) is None
     assert exploded_partner_sectors(engagements, 12) is None
+
+
+def test_organisations_are_counted_apart_from_places():
+    from citylinks.maps import count_organisation_engagements, plot_partner_engagements
+
+    rows = [
+        ("a1", "Manila", "city", "PH", "counterpart"),
+        ("a1", "World Health Organization", "organisation", "", "counterpart"),
+        ("a2", "World Health Organization", "organisation", "", "counterpart"),
+        ("a2", "ASEAN", "organisation", "", "mentioned"),
+        ("a3", "JICA", "organisation", "JP", "mentioned"),
+        ("a4", "JICA", "organisation", "JP", "counterpart"),
+    ]
+    table = pd.DataFrame(rows, columns=["article_id", "partner", "kind", "country", "role"])
+    assert plot_partner_engagements(table).data.iloc[:, 0].tolist() == ["Manila"]
+    found = count_organisation_engagements(table)
+    assert found.values.tolist() == [
+        ["World Health Organization", "", 2, 2],
+        ["JICA", "JP", 1, 2],
+        ["ASEAN", "", 0, 1],
+    ]
+    assert count_organisation_engagements(table[table["kind"] == "city"]).empty
