@@ -3,104 +3,20 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
-from datetime import date, timedelta
 
-import ahocorasick_rs
-
-from citylinks.article import ArticleView
-from citylinks.dates import MONTHS
-
-# Words that show an engagement (found in the lowercased text); the type each one says.
-CUES = {
-    "meeting": "meet meets met meeting meetings talks received receives receive receiving "
-    "reception hosted hosts hosting host working-session courtesy-call",
-    "visit": "visit visits visited visiting delegation delegations trip",
-    "conference": "conference conferences forum summit workshop seminar symposium congress expo",
-    "agreement": "agreement agreements mou mous memorandum memoranda accord sign signs signed "
-    "signing twinning sister-city sister-cities pact",
-}
-# Words that may start a signing ("signed an MoU").
-_SIGN_WORDS = ["signed", "inked", "signing"]
-# An agreement that was signed, not one hoped for or described: "signed an MoU", "witnessed
-# the signing", "signing ceremony", "were signed".
-_SIGNED = re.compile(
-    r"\b(?:[Ss]igned|[Ii]nked)\s+(?:a|an|the|two|three|four|five|several|\d+|their|its|new|"
-    r"cooperation|friendship|sister|[Mm]emorand|MoU|MOU|agreement|deal|accord)|"
-    r"\b[Ww]itness(?:ed|es)?\s+the\s+signing\b|\bsigning\s+ceremony\b|"
-    r"\b(?:was|were|have\s+been|has\s+been)\s+signed\b"
+from citylinks.article import LEDE_PARAGRAPHS, ArticleView
+from citylinks.engagement_types import (
+    ENCOUNTERS,
+    EngagementRules,
+    engagement_type,
+    home_keys,
+    judge_direction,
+    load_engagement_rules,
+    name_keys,
+    signed_here,
 )
-_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-# A month's name or abbreviation, as a tree of letters (each tried at most once, the longer
-# spelling first: "January" before "Jan", "Sept" before "Sep"), which is twice as fast as listing
-# the 24 spellings.
-_MONTH = (
-    r"(J(?:an(?:uary)?|u(?:ne|ly|n|l))|Feb(?:ruary)?|Ma(?:r(?:ch)?|y)|A(?:pr(?:il)?|ug(?:ust)?)"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-# The lookahead names the characters a date can start with, so most positions fail at once.
-_DATE = re.compile(
-    r"(?=[JFMASOND\dTtYy])(?:"
-    rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*:)(?:,?\s+((?:19|20)\d\d)\b)?"
-    rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+((?:19|20)\d\d)\b)?"
-    r"|\b([Tt]oday|[Yy]esterday)\b(?:\s*[\[(]([^\])]{3,30})[\])])?)"
-)
-
-
-def _event_finder() -> tuple[ahocorasick_rs.AhoCorasick, tuple[tuple[str, str], ...]]:
-    # Engagement and signing words, and what each one is: ("cue" | "sign" | "cue+sign", type).
-    words: dict[str, tuple[str, str]] = {}
-    for kind, listed in CUES.items():
-        for word in listed.split():
-            words[word.replace("-", " ")] = ("cue", kind)
-    for word in _SIGN_WORDS:
-        words[word] = ("cue+sign", words[word][1]) if word in words else ("sign", "")
-    finder = ahocorasick_rs.AhoCorasick(list(words), matchkind=ahocorasick_rs.MatchKind.Standard)
-    return finder, tuple(words.values())
-
-
-_EVENT_WORDS, _EVENT_VALUES = _event_finder()
-
-
-def find_event_date(sentence: str, published: str) -> str:
-    """Return the date a sentence gives for its event ('YYYY-MM-DD'), or ''. A date without a
-    year takes the publish year, or the year before when that would be after publication."""
-    pub = _parse_iso(published)
-    for m in _DATE.finditer(sentence):
-        if m.group(7):  # today / yesterday, maybe with the date in brackets
-            if m.group(8):
-                inner = find_event_date(m.group(8), published)
-                if inner:
-                    return inner
-            if pub is None:
-                continue
-            when = pub if m.group(7).lower() == "today" else pub - timedelta(days=1)
-            return when.isoformat()
-        if m.group(1):
-            month_name, day, year = m.group(1), m.group(2), m.group(3)
-        else:
-            day, month_name, year = m.group(4), m.group(5), m.group(6)
-        month = MONTHS[month_name.lower().rstrip(".")]
-        try:
-            if year:
-                return date(int(year), month, int(day)).isoformat()
-            if pub is None:
-                return ""
-            when = date(pub.year, month, int(day))
-            if when > pub:
-                when = date(pub.year - 1, month, int(day))
-            return when.isoformat()
-        except ValueError:
-            continue
-    return ""
-
-
-def _parse_iso(value) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
+from citylinks.event_dates import DATE_MENTION, find_event_date, parse_published
 
 
 class _Article(ArticleView):
@@ -110,6 +26,7 @@ class _Article(ArticleView):
 
     def __init__(self, text: str, title: str, standfirst: str, abbreviations: frozenset[str]):
         super().__init__(text, title, standfirst, abbreviations)
+        self.rules: EngagementRules = load_engagement_rules()
         self._low: str | None = None
         self._words: dict[int, tuple[list[tuple[int, str]], list[int], list[int]]] = {}
         self._dated: dict[int, bool] = {}
@@ -120,20 +37,19 @@ class _Article(ArticleView):
         found = self._words.get(p)
         if found is not None:
             return found
-        if self._low is None:
-            self._low = self.text.lower()
-        low = self._low
+        low = self.lowered()
         size = len(low)
         start_p, stop_p = self.span(p)
         cues: list[tuple[int, str]] = []
         signs: list[int] = []
-        hits = _EVENT_WORDS.find_matches_as_indexes(low[start_p:stop_p], overlapping=True)
+        finder, values = self.rules.finder, self.rules.values
+        hits = finder.find_matches_as_indexes(low[start_p:stop_p], overlapping=True)
         for index, start, end in hits:
             start += start_p
             end += start_p
             if (start and low[start - 1].isalnum()) or (end < size and low[end].isalnum()):
                 continue
-            what, kind = _EVENT_VALUES[index]
+            what, kind = values[index]
             if what.startswith("cue"):
                 cues.append((start, kind))
             if what.endswith("sign"):
@@ -162,25 +78,25 @@ class _Article(ArticleView):
         """True when text[s:e] gives a date; only paragraphs that give one are searched."""
         p = self.paragraph(s)
         if p not in self._dated:
-            self._dated[p] = bool(_DATE.search(self.text, *self.span(p)))
-        return self._dated[p] and bool(_DATE.search(self.text, s, e))
+            self._dated[p] = bool(DATE_MENTION.search(self.text, *self.span(p)))
+        return self._dated[p] and bool(DATE_MENTION.search(self.text, s, e))
 
     def first_dated_event(self) -> tuple[int, int, int] | None:
-        """The article's first body sentence with an engagement word and a date."""
+        """The article's first body sentence with an engagement word and a date, not telling of
+        an earlier time."""
         for p in range(1 if self.title_end else 0, len(self.paragraphs)):
             start, stop = self.span(p)
             if not self.dated(start, stop):
                 continue
             for pos in self.words(p)[1]:
                 s, e, _p = self.sentence_at(pos)
-                if self.dated(s, e):
+                if self.dated(s, e) and not self.earlier(s, e):
                     return s, e, p
         return None
 
     def signings(self) -> list[int]:
         """Offsets of the signing words of the whole article."""
-        if self._low is None:
-            self._low = self.text.lower()
+        self.lowered()
         out: list[int] = []
         if "sign" not in self._low and "inked" not in self._low:
             return out
@@ -190,23 +106,45 @@ class _Article(ArticleView):
                 out.extend(self.words(p)[2])
         return out
 
-    def signed(self, s: int, e: int, published: str) -> bool:
-        """True when text[s:e] says an agreement was signed (not in an earlier year)."""
+    def signed(self, s: int, e: int, published_year: int | None) -> bool:
+        """True when text[s:e] says a document was signed in the event it reports."""
         signs = self.words(self.paragraph(s))[2]
         if not any(s <= pos < e for pos in signs):
             return False
-        piece = self.text[s:e]
-        return bool(_SIGNED.search(piece)) and not _older_year(piece, published)
+        return signed_here(self.text[s:e], published_year=published_year, rules=self.rules)
+
+    def lowered(self) -> str:
+        """The text, lowercased, each character to one (so offsets hold: "İ" stays)."""
+        if self._low is None:
+            low = self.text.lower()
+            if len(low) != len(self.text):
+                low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
+            self._low = low
+        return self._low
+
+    def opening_end(self) -> int:
+        """Where the opening (title, standfirst and the first body paragraph) ends."""
+        return self.span(min(self.lede_paragraphs - LEDE_PARAGRAPHS, len(self.paragraphs) - 1))[1]
 
     def is_event(self, s: int, e: int, p: int) -> bool:
-        """An engagement sentence: an engagement word, and a date or a place in the lede."""
-        return bool(self.cue(s, e)) and (p < self.lede_paragraphs or self.dated(s, e))
+        """An engagement sentence: an engagement word, and a date or a place in the lede; not
+        one telling of an earlier time ("at an exhibition in Barcelona last year")."""
+        return (
+            bool(self.cue(s, e))
+            and (p < self.lede_paragraphs or self.dated(s, e))
+            and not self.earlier(s, e)
+        )
+
+    def earlier(self, s: int, e: int) -> bool:
+        """True when text[s:e] tells of a time before the reported event ("last year")."""
+        return bool(self.rules.earlier.search(self.lowered(), s, e))
 
 
 ENGAGEMENT_COLUMNS = [
     "article_id",
     "published",
     "event_date",
+    "event_end",
     "partner",
     "kind",
     "country",
@@ -247,19 +185,35 @@ def engage_article(
     standfirst: str = "",
     abbreviations: frozenset[str] = frozenset(),
     sectors: str | None = None,
+    home: str = "Hanoi",
+    home_country: str = "VN",
 ) -> list[dict]:
     """Engagements of one article from its counterpart rows of `partner_mentions`: the primary
     partner, then each other counterpart that is not a place inside or around one already taken
     (a city's country is the same engagement, not a second one).
 
     `sectors`, when known, are the article's sector labels (the primary partner's), most
-    mentioned first and ';'-joined, as the lexicon would find them in the whole text."""
+    mentioned first and ';'-joined, as the lexicon would find them in the whole text. `home`
+    and `home_country` tell a visit (a home delegation abroad) from a meeting (guests at home)."""
     doc = _Article(text, title, standfirst, abbreviations)
-    return _engage(doc, counterparts, lexicon=lexicon, published=published, sectors=sectors)
+    return _engage(
+        doc,
+        counterparts,
+        lexicon=lexicon,
+        published=published,
+        sectors=sectors,
+        home=home_keys(home, home_country),
+    )
 
 
 def _engage(
-    doc: _Article, counterparts: Sequence[dict], *, lexicon, published: str, sectors: str | None
+    doc: _Article,
+    counterparts: Sequence[dict],
+    *,
+    lexicon,
+    published: str,
+    sectors: str | None,
+    home: tuple[str, ...],
 ) -> list[dict]:
     # engage_article on an article read already.
     text = doc.text
@@ -269,6 +223,8 @@ def _engage(
         if not any(_related(record, other) for other in chosen):
             chosen.append(record)
     article_id = str(chosen[0]["article_id"]) if chosen else ""
+    pub = parse_published(published)
+    year = pub.year if pub else None
     out = []
     for record in chosen:
         primary = bool(record["primary"])
@@ -279,17 +235,14 @@ def _engage(
         )
         event = _pick_event_sentence(doc, positions, primary=primary)
         sentence = " ".join(text[event[0] : event[1]].split()) if event else ""
+        when = find_event_date(sentence, published, context=text)
         signings = [doc.sentence_at(pos) for pos in doc.signings()]
         if not primary:
             signings = [x for x in signings if any(x[0] <= pos < x[1] for pos in positions)]
-        signed = any(doc.signed(s, e, published) for s, e, _p in signings)
-        kind = doc.cue(event[0], event[1]) if event else ""
-        if signed:
-            kind = "agreement"
-        elif kind == "agreement":
-            # an agreement named beside a meeting or visit: the meeting or visit is the event
-            others = [t for t in doc.cue_types(event[0], event[1]) if t != "agreement"]
-            kind = others[0] if others else "agreement"
+        signed = any(doc.signed(s, e, year) for s, e, _p in signings)
+        kind = _engagement_type(
+            doc, record, event, positions, signed=signed, home=home, primary=primary
+        )
         if lexicon is None:
             discussed = ""
         elif primary:
@@ -301,13 +254,14 @@ def _engage(
             {
                 "article_id": article_id,
                 "published": published,
-                "event_date": find_event_date(sentence, published) if sentence else "",
+                "event_date": when.start,
+                "event_end": when.end,
                 "partner": record["partner"],
                 "kind": record["kind"],
                 "country": record["country"],
                 "country_name": record.get("country_name", ""),
                 "parent": record["parent"],
-                "type": kind or "other",
+                "type": kind,
                 "sectors": discussed,
                 "primary": primary,
                 "sentence": sentence,
@@ -318,7 +272,7 @@ def _engage(
 
 def _pick_event_sentence(doc: _Article, positions: list[int], *, primary: bool):
     """The sentence that shows the engagement: one naming the partner with an engagement word
-    and a date; for the primary partner, else the article's first such sentence (the event the
+    and a date (not telling of an earlier time); for the primary partner, else the article's first such sentence (the event the
     article reports); else one naming the partner with an engagement word; else the first one
     naming it. Only paragraphs that hold an engagement word are cut into sentences."""
     has_words: dict[int, bool] = {}
@@ -329,7 +283,7 @@ def _pick_event_sentence(doc: _Article, positions: list[int], *, primary: bool):
     worded = [pos for pos in positions if has_words[doc.paragraph(pos)]]
     for pos in worded:
         s, e, p = doc.sentence_at(pos)
-        if doc.cue(s, e) and doc.dated(s, e):
+        if doc.cue(s, e) and doc.dated(s, e) and not doc.earlier(s, e):
             return s, e, p
     if primary:
         found = doc.first_dated_event()
@@ -342,12 +296,24 @@ def _pick_event_sentence(doc: _Article, positions: list[int], *, primary: bool):
     return doc.sentence_at(positions[0]) if positions else None
 
 
-def _older_year(sentence: str, published: str) -> bool:
-    """True when a sentence dates itself to a year before publication ("signed in 2013")."""
-    pub = _parse_iso(published)
-    if pub is None:
-        return False
-    return any(int(y) < pub.year for y in _YEAR.findall(sentence))
+def _engagement_type(
+    doc: _Article, record: dict, event, positions, *, signed: bool, home, primary: bool
+) -> str:
+    """The type of one engagement: by its sentence's cues and, between a visit and a meeting,
+    by where the partner stands, as the sentence says or else, for the primary partner (whose
+    event the article opens with), the article's opening."""
+    cues = doc.cue_types(event[0], event[1]) if event else []
+    direction = ""
+    if not signed and engagement_type(cues, signed=False, direction="") in ENCOUNTERS:
+        text = doc.text
+        names = (record["partner"], record.get("parent", ""), record.get("country_name", ""))
+        # where the text names the partner, in any spelling; and its names and its country's
+        options = dict(partner=name_keys(names), home=home, partner_starts=frozenset(positions))
+        options.update(rules=doc.rules, low=doc.lowered())
+        direction = judge_direction(text, event[0], event[1], **options)
+        if not direction and primary:
+            direction = judge_direction(text, 0, doc.opening_end(), **options)
+    return engagement_type(cues, signed=signed, direction=direction)
 
 
 def _sectors(pieces: list[str], lexicon) -> str:

@@ -15,9 +15,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from citylinks.cache import few_full_collections, splice_rows
+from citylinks.engagement_types import home_keys, load_engagement_rules
 from citylinks.engagements import (  # noqa: F401 (re-exported)
-    _DATE,  # noqa: F401 (re-exported)
-    CUES,
     ENGAGEMENT_COLUMNS,
     _Article,
     _engage,
@@ -171,7 +170,8 @@ def match_partners(
                 key = content_key(text_key, title, standfirst, *dropped)
                 yield key, (text, packed[i], dropped, title, standfirst)
 
-    config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}"
+    rules = load_engagement_rules().fingerprint  # the cue words decide roles too
+    config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}\n{rules}"
     cache = ResultCache(cache_dir, "partner-roles", config=config)
     results = map_articles(
         _assess_in,
@@ -217,7 +217,8 @@ def trace_partners(
     known = _known_sectors(article_sectors, articles, lexicon)
     shared = {"gazetteer": gazetteer, "abbreviations": abbreviations, "lexicon": lexicon}
     lexicon_fp = getattr(lexicon, "fingerprint", "none")
-    config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}\n{lexicon_fp}"
+    rules = load_engagement_rules().fingerprint
+    config = f"{gazetteer.fingerprint}\n{' '.join(sorted(abbreviations))}\n{lexicon_fp}\n{rules}"
     cache = ResultCache(cache_dir, "partner-traces", config=config)
 
     def job(i: int, text_key: str, text: str, dropped: tuple[str, ...] = ()):
@@ -282,8 +283,14 @@ def _scan_and_trace_in(
     ]
     if not counterparts:
         return scan, records, []
+    gazetteer = shared["gazetteer"]
     found = _engage(
-        doc, counterparts, lexicon=shared["lexicon"], published=published, sectors=sectors
+        doc,
+        counterparts,
+        lexicon=shared["lexicon"],
+        published=published,
+        sectors=sectors,
+        home=home_keys(gazetteer.home, gazetteer.home_country),
     )
     return scan, records, found
 
@@ -414,7 +421,8 @@ def extract_engagements(
             yield key, (text, records, published, title, standfirst, sectors)
 
     lexicon_fp = getattr(lexicon, "fingerprint", "none")
-    config = f"{lexicon_fp}\n{' '.join(sorted(abbreviations))}"
+    rules = load_engagement_rules().fingerprint
+    config = f"{lexicon_fp}\n{' '.join(sorted(abbreviations))}\n{rules}"
     cache = ResultCache(cache_dir, "engagements", config=config)
     found = map_articles(
         _engage_in,
