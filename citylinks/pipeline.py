@@ -131,11 +131,12 @@ def check_inputs(
     config = {
         "sectors_file": params.get("sectors_file") if _stage_exists("02") else None,
         "partners_file": params.get("partners_file") if _stage_exists("03") else None,
+        "outlets_file": params.get("outlets_file") if _stage_exists("01") else None,
         "home_city": params.get("home_city"),
         "home_country": params.get("home_country"),
         "cache_dir": str(cache_dir) if cache_dir else None,
     }
-    if not (config["sectors_file"] or config["partners_file"]):
+    if not (config["sectors_file"] or config["partners_file"] or config["outlets_file"]):
         return None
     code = "import sys; from citylinks.pipeline import check_config; sys.exit(check_config())"
     return subprocess.Popen(
@@ -163,6 +164,7 @@ def check_config() -> int:
     """Check the config files named in the first argument (JSON, from `check_inputs`): exit
     status 2 and one line on stderr when one cannot be used; else say "usable" and compile the
     gazetteer."""
+    from citylinks.outlets import load_outlets
     from citylinks.partners import check_gazetteer, load_gazetteer
     from citylinks.sectors import load_lexicon
 
@@ -170,6 +172,8 @@ def check_config() -> int:
     partners = config["partners_file"] and resolve(config["partners_file"])
     home = {"home": config["home_city"], "home_country": config["home_country"]}
     try:
+        if config.get("outlets_file"):
+            load_outlets(resolve(config["outlets_file"]))
         if config["sectors_file"]:
             load_lexicon(resolve(config["sectors_file"]))
         if partners:

@@ -717,6 +717,7 @@ def test_run_makes_no_network_connection(hostile_runs):
 
 # --- bad parameters and config: exit 2, one line, nothing written -------------------------
 
+CONFIG_PARAMS = ("sectors_file", "partners_file", "outlets_file")
 BAD_YAML = {
     "missing": (None, r"not found|does not exist|no such file|missing|cannot find"),
     "not-yaml": ("sectors: [unclosed\n", r"YAML|yaml|pars|syntax"),
@@ -754,7 +755,7 @@ def bad_usage_cases(base: Path) -> dict[str, tuple[list[str], list[str], str]]:
             "",
         ),
     }
-    for param in ("sectors_file", "partners_file"):
+    for param in CONFIG_PARAMS:
         for kind, (content, problem) in BAD_YAML.items():
             path = base / "config" / f"{kind}-{param}.yaml"
             if content is not None:
@@ -787,7 +788,7 @@ def bad_usage(tmp_path_factory) -> dict:
         "start-yesterday",
         "missing-corpus",
         "empty-corpus",
-        *(f"{p}-{k}" for p in ("sectors_file", "partners_file") for k in BAD_YAML),
+        *(f"{p}-{k}" for p in CONFIG_PARAMS for k in BAD_YAML),
     ],
 )
 def test_bad_usage_exits_2_with_one_line_and_writes_nothing(bad_usage, case):
