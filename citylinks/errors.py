@@ -76,3 +76,19 @@ def describe_yaml_error(err) -> str:
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
     problem = getattr(err, "problem", None) or (str(err).splitlines() or ["unreadable"])[0]
     return f"not valid YAML{where}: {problem}"
+
+
+def read_config_yaml(path, *, what: str):
+    """Return a config file's YAML document; a ConfigError naming the file when it is missing,
+    not UTF-8 or not valid YAML (`what`: the file's kind, "people file")."""
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(path, f"{what} not found")
+    try:
+        return yaml.load(path.read_bytes().decode("utf-8"), Loader=YAML_LOADER)
+    except UnicodeDecodeError:
+        raise ConfigError(path, "not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, describe_yaml_error(exc)) from None

@@ -18,7 +18,13 @@ from typing import NamedTuple
 import ahocorasick_rs
 import yaml
 
-from citylinks.errors import YAML_LOADER, ConfigError, ParameterError, describe_yaml_error
+from citylinks.errors import (
+    YAML_LOADER,
+    ConfigError,
+    ParameterError,
+    describe_yaml_error,
+    read_config_yaml,
+)
 from citylinks.organisations import read_organisations
 from citylinks.paths import DEFAULT_ORGANISATIONS, DEFAULT_PEOPLE, DEFAULT_SUBDIVISIONS, resolve
 from citylinks.people import read_people
@@ -690,14 +696,7 @@ def _districts_of_cities(cities: dict, min_population: int) -> dict[tuple[str, s
 
 def read_subdivision_names(path: Path) -> dict[str, list[str]]:
     """Read the English names of subdivisions, by ISO 3166-2 code ("DE-BY": ["Bavaria"])."""
-    if not path.exists():
-        raise ConfigError(path, "subdivisions file not found")
-    try:
-        data = yaml.load(path.read_bytes().decode("utf-8"), Loader=YAML_LOADER)
-    except UnicodeDecodeError:
-        raise ConfigError(path, "not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, describe_yaml_error(exc)) from None
+    data = read_config_yaml(path, what="subdivisions file")
     names = (data or {}).get("english_names") if isinstance(data, dict) else None
     if not isinstance(names, dict) or not all(
         isinstance(v, list) and all(isinstance(n, str) for n in v) for v in names.values()

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
-
-from citylinks.errors import YAML_LOADER, ConfigError, describe_yaml_error
+from citylinks.errors import ConfigError, read_config_yaml
 
 _TOP_KEYS = {"organisations", "member_words"}
 _KEYS = {"name", "acronyms", "aliases", "country"}
@@ -28,14 +26,7 @@ def read_organisations(path: str | Path) -> tuple[list[Organisation], frozenset[
     import pycountry
 
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(path, "organisations file not found")
-    try:
-        data = yaml.load(path.read_bytes().decode("utf-8"), Loader=YAML_LOADER)
-    except UnicodeDecodeError:
-        raise ConfigError(path, "not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, describe_yaml_error(exc)) from None
+    data = read_config_yaml(path, what="organisations file")
     if not isinstance(data, dict) or not isinstance(data.get("organisations"), list):
         raise ConfigError(path, "expected a mapping with an 'organisations' list at the top level")
     unknown = set(data) - _TOP_KEYS

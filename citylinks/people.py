@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from citylinks.errors import YAML_LOADER, ConfigError, describe_yaml_error
+from citylinks.errors import ConfigError, read_config_yaml
 
 
 def read_people(path: str | Path) -> tuple[frozenset[str], frozenset[str]]:
     """Read and check the people file: the titles written before a name ("Mayor", "Mr.") and
     the family names written before a given name ("Huang", "Kim")."""
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(path, "people file not found")
-    try:
-        data = yaml.load(path.read_bytes().decode("utf-8"), Loader=YAML_LOADER)
-    except UnicodeDecodeError:
-        raise ConfigError(path, "not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, describe_yaml_error(exc)) from None
+    data = read_config_yaml(path, what="people file")
     if not isinstance(data, dict):
         raise ConfigError(path, "expected a mapping with 'titles' and 'surnames' lists")
     unknown = set(data) - {"titles", "surnames"}
