@@ -226,6 +226,10 @@ def _engage(
     pub = parse_published(published)
     year = pub.year if pub else None
     out = []
+    # The article's signing sentences, and whether each tells of a signing, are the same for
+    # every partner: found once.
+    all_signings = [doc.sentence_at(pos) for pos in doc.signings()] if chosen else []
+    signed_in: dict[tuple[int, int], bool] = {}
     for record in chosen:
         primary = bool(record["primary"])
         # Where the partner is named; body before title: the body tells the event.
@@ -236,10 +240,16 @@ def _engage(
         event = _pick_event_sentence(doc, positions, primary=primary)
         sentence = " ".join(text[event[0] : event[1]].split()) if event else ""
         when = find_event_date(sentence, published, context=text)
-        signings = [doc.sentence_at(pos) for pos in doc.signings()]
+        signings = all_signings
         if not primary:
             signings = [x for x in signings if any(x[0] <= pos < x[1] for pos in positions)]
-        signed = any(doc.signed(s, e, year) for s, e, _p in signings)
+        signed = False
+        for s, e, _p in signings:
+            if (s, e) not in signed_in:
+                signed_in[s, e] = doc.signed(s, e, year)
+            if signed_in[s, e]:
+                signed = True
+                break
         kind = _engagement_type(
             doc, record, event, positions, signed=signed, home=home, primary=primary
         )

@@ -226,7 +226,12 @@ def _in_other_name(text: str, s: int, e: int, name: str, gazetteer: Gazetteer) -
     """True when the place name at text[s:e] is part of another name: a person's ("Huang
     Kunming", "Mayor Paris"), a line of capitals ("WHO SAID"), or an organisation's written
     for its members ("ASEAN countries")."""
-    if in_persons_name(text, s, titles=gazetteer.titles, surnames=gazetteer.surnames):
+    # A person's name needs a word before it, one space back: most mentions end here at once.
+    if (
+        s > 1
+        and text[s - 1] == " "
+        and in_persons_name(text, s, titles=gazetteer.titles, surnames=gazetteer.surnames)
+    ):
         return True
     acronyms = gazetteer.acronyms
     if acronyms and text[s:e] in acronyms:
@@ -266,6 +271,8 @@ def _misspelt_places(text: str, raw: list, gazetteer: Gazetteer) -> list[tuple]:
     # The names of localities (not countries, not organisations: the press spells those right)
     # the article writes at least twice: a place named once is seldom what the article is
     # about, and each name looked for costs a pass over the text.
+    if len(raw) < 2:
+        return []
     twice = [o for o, n in Counter(r[2] for r in raw).items() if n > 1]
     if not twice:
         return []
