@@ -11,9 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick_rs
-import yaml
 
-from citylinks.errors import YAML_LOADER, ConfigError, describe_yaml_error
+from citylinks.errors import ConfigError, parse_config_yaml
 from citylinks.gazetteer import fold
 from citylinks.paths import DEFAULT_ENGAGEMENTS
 
@@ -75,10 +74,7 @@ def load_engagement_rules(path: str | Path = DEFAULT_ENGAGEMENTS) -> EngagementR
         raw = path.read_bytes()
     except OSError as err:
         raise ConfigError(path, f"cannot be read ({err.strerror or err})") from None
-    try:
-        data = yaml.load(raw.decode("utf-8"), Loader=YAML_LOADER)
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ConfigError(path, describe_yaml_error(err)) from None
+    data = parse_config_yaml(path, raw)
     types = data.get("types") if isinstance(data, dict) else None
     if not isinstance(types, dict) or set(types) != set(TYPES):
         raise ConfigError(path, f"'types' must list exactly {', '.join(TYPES)}")

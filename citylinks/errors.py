@@ -86,8 +86,14 @@ def read_config_yaml(path, *, what: str):
     path = Path(path)
     if not path.exists():
         raise ConfigError(path, f"{what} not found")
+    return parse_config_yaml(path, path.read_bytes())
+
+
+def parse_config_yaml(path, raw: bytes):
+    """Return the YAML document in a config file's bytes; a ConfigError naming the file when
+    they are not UTF-8 or not valid YAML."""
     try:
-        return yaml.load(path.read_bytes().decode("utf-8"), Loader=YAML_LOADER)
+        return yaml.load(raw.decode("utf-8"), Loader=YAML_LOADER)
     except UnicodeDecodeError:
         raise ConfigError(path, "not UTF-8 text") from None
     except yaml.YAMLError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from citylinks.errors import YAML_LOADER, ConfigError, describe_yaml_error
+from citylinks.errors import ConfigError, parse_config_yaml
 from citylinks.paths import DEFAULT_OUTLETS, resolve
 
 # Marks around a credit that are not part of the outlet's name: "Photo: VNA |", "(VNA)", "-VNA-".
@@ -167,14 +167,7 @@ def load_outlets(path: str | Path = DEFAULT_OUTLETS) -> Outlets:
 
 @lru_cache(maxsize=4)
 def _compiled(path: str, data: bytes) -> Outlets:
-    import yaml
-
-    try:
-        doc = yaml.load(data.decode("utf-8"), Loader=YAML_LOADER)
-    except UnicodeDecodeError:
-        raise ConfigError(path, "not UTF-8 text") from None
-    except yaml.YAMLError as err:
-        raise ConfigError(path, describe_yaml_error(err)) from None
+    doc = parse_config_yaml(path, data)
     entries = (doc or {}).get("outlets") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         raise ConfigError(path, "needs an 'outlets:' list (see config/outlets.yaml)")
