@@ -27,7 +27,7 @@ from citylinks.errors import (
 )
 from citylinks.organisations import read_organisations
 from citylinks.paths import DEFAULT_ORGANISATIONS, DEFAULT_PEOPLE, DEFAULT_SUBDIVISIONS, resolve
-from citylinks.people import read_people
+from citylinks.people import person_name_keys, read_people
 from citylinks.spelling import SpellingIndex, build_spelling_index
 
 # Bump when matching rules change, so cached per-article results are invalidated.
@@ -84,9 +84,10 @@ GENERIC_WORDS = frozenset(
 DEFAULT_COMMON_WORDS = frozenset(
     "Reading Nice Mobile Bath Split Of Union March May Most Male Mary Police".split()
 )
-# What an automaton hit is: a place name, a blocker (a longer name holding one), or a lowercase
-# probe (a package place's name written as a common word).
-_CODE_PLACE, _CODE_BLOCK, _CODE_PROBE = 0, 1, 2
+# What an automaton hit is: a place name, a blocker (a longer name holding one), a lowercase
+# probe (a package place's name written as a common word), or a title or family name with the
+# space after it (a name right after one is a person's).
+_CODE_PLACE, _CODE_BLOCK, _CODE_PROBE, _CODE_PERSON = 0, 1, 2, 3
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,6 +126,7 @@ class Gazetteer:
     # organisation's name mean its members ("ASEAN countries").
     acronyms: frozenset[str] = frozenset()
     member_words: frozenset[str] = frozenset()
+    organisations: frozenset[str] = frozenset()  # the names of the organisation places
     spelling: SpellingIndex | None = field(default=None, repr=False)  # misspelt place names
     # The automaton reports every hit, overlapping ones included, as (key index, start, end);
     # `values` holds each key's value by that index.
@@ -286,11 +288,15 @@ def load_gazetteer(
         home_country,
         str(path),
         fingerprint,
+        person_name_keys(titles, surnames),
     )
     gazetteer.home_location = world.points.get((home, home_country))
     gazetteer.titles, gazetteer.surnames = titles, surnames
     gazetteer.acronyms = frozenset(a for o in listed for a in o.acronyms)
     gazetteer.member_words = member_words
+    gazetteer.organisations = frozenset(
+        p.name for p in gazetteer.places.values() if p.kind == "organisation"
+    )
     gazetteer.spelling = build_spelling_index(
         gazetteer,
         world_names=world.lowercase_names,
@@ -733,8 +739,10 @@ def _compile(
     home_country,
     source,
     fingerprint,
+    person_keys=(),
 ) -> Gazetteer:
-    """Merge curated and package places into one name -> place table and one automaton."""
+    """Merge curated and package places into one name -> place table and one automaton, which
+    also finds `person_keys` (titles and family names, see `people.person_name_keys`)."""
     common = {w for w in common_words} | {w.lower() for w in DEFAULT_COMMON_WORDS}
     home_fold = fold(home).lower()
     # Words of the home country's own place names ("Van" in "Van Mieu", "Ho" in "Ho Tay").
@@ -869,6 +877,7 @@ def _compile(
     for low, owners in single_words.items():
         # Padded with spaces: only a whole lowercase word counts ("a nice day", not "nicety").
         keys.append((f" {low} ", _value(_CODE_PROBE, low, tuple(sorted(owners)), False)))
+    keys.extend((key, _value(_CODE_PERSON, key, (), False)) for key in person_keys)
     return Gazetteer(
         places=places,
         countries=countries,

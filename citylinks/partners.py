@@ -270,8 +270,9 @@ def _scan_and_trace_in(
 ) -> tuple:
     # An article's packed place scan, its partner records and, from its counterparts, its
     # engagements: one reading, its paragraphs, sentences and engagement words found once.
-    scan = _pack_scan(scan_places(text, shared["gazetteer"]))
-    mentions = _kept_mentions(scan, dropped, text)
+    found = scan_places(text, shared["gazetteer"])
+    scan = _pack_scan(found)
+    mentions = [m for m in found.mentions if m.name not in dropped]
     if not mentions:
         return scan, [], []
     doc = _Article(text, title, standfirst, with_known_abbreviations(shared["abbreviations"]))

@@ -26,30 +26,8 @@ def read_people(path: str | Path) -> tuple[frozenset[str], frozenset[str]]:
     return sets[0], sets[1]
 
 
-def word_before(text: str, pos: int) -> str:
-    """The word that ends one space before `pos`, with its final full stop ("Mr.")."""
-    if pos < 2 or text[pos - 1] != " ":
-        return ""
-    end = pos - 1
-    start = end - 1 if text[end - 1] == "." else end
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "'’"):
-        start -= 1
-    return text[start:end]
-
-
-def in_persons_name(text: str, start: int, *, titles, surnames) -> bool:
-    """True when the name at text[start:] is part of a person's name: written straight after a
-    title ("Secretary Kunming", "Mr. Paris") or a family name ("Huang Kunming")."""
-    # Most names follow a small word ("in Seoul"): the word before is read only when it starts
-    # with a capital, and a title or family name is never longer than 16 letters.
-    if start < 2 or text[start - 1] != " ":
-        return False
-    begin = text.rfind(" ", max(0, start - 18), start - 1) + 1
-    if begin == 0 and start > 18:
-        return False
-    if not text[begin].isupper():
-        begin = max(text.rfind("\n", begin, start - 1), text.rfind("(", begin, start - 1)) + 1
-        if not begin or not text[begin].isupper():
-            return False
-    before = text[begin : start - 1]
-    return before in titles or before in surnames
+def person_name_keys(titles: frozenset[str], surnames: frozenset[str]) -> list[str]:
+    """What the place finder also looks for, so that it knows a name written straight after a
+    title ("Secretary Kunming", "Mr. Paris") or a family name ("Huang Kunming") is part of a
+    person's name: each title and family name with the one space after it."""
+    return sorted(f"{word} " for word in titles | surnames)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import NamedTuple
 
-from citylinks.gazetteer import _CODE_BLOCK, _CODE_PROBE, Gazetteer
-from citylinks.people import in_persons_name
+from citylinks.gazetteer import _CODE_BLOCK, _CODE_PERSON, _CODE_PROBE, Gazetteer
 from citylinks.spelling import MIN_LENGTH, anchors, edits_allowed
 
 # A package place is not read from a word directly after or before another capitalised word
@@ -135,22 +135,29 @@ def scan_places(text: str, gazetteer: Gazetteer) -> PlaceScan:
     # one that starts inside it is dropped ("Korea" in "South Korea").
     kept: list[tuple[int, int, tuple]] = []
     lowercase: Counter | None = None
+    # Where a name would be part of a person's, straight after a title or family name and one
+    # space ("Secretary Huang Kunming"): the automaton finds those words with the places.
+    persons: set[int] = set()
     if gazetteer.automaton is None:
         return PlaceScan(())
-    values = gazetteer.values
+    values, organisations = gazetteer.values, gazetteer.organisations
     for index, start, end in gazetteer.automaton.find_matches_as_indexes(norm, overlapping=True):
         value = values[index]
-        if value[0] == _CODE_PROBE:
+        code = value[0]
+        if code == _CODE_PROBE:
             if lowercase is None:
                 lowercase = Counter()
             lowercase.update(value[2])
             continue
-        if kept and start < kept[-1][1] and start > kept[-1][0]:
+        if code != _CODE_PERSON and kept and kept[-1][0] < start < kept[-1][1]:
             continue
         if value[4] and start:
             before = norm[start - 1]
             if before.isalnum() or (before in "'’" and start > 1 and norm[start - 2].isalnum()):
                 continue  # inside a word: "Seoulite", "O'Kennedy"
+        if code == _CODE_PERSON:
+            persons.add(end)
+            continue
         if value[5] and end < size and norm[end].isalnum():
             continue
         i = len(kept)
@@ -192,11 +199,13 @@ def scan_places(text: str, gazetteer: Gazetteer) -> PlaceScan:
                 and not before.endswith(("'s", "’s"))  # "Berlin's Kreuzberg district"
             ):
                 continue
-        if _in_other_name(norm, s, e, value[2][0], gazetteer):
+        if s in persons or (
+            value[2][0] in organisations and _in_other_name(norm, s, e, value[2][0], gazetteer)
+        ):
             continue
         raw.append((s, e, value[2], curated, hint, False))
     if gazetteer.spelling is not None and raw:
-        misspelt = _misspelt_places(norm, raw, gazetteer)
+        misspelt = _misspelt_places(norm, raw, gazetteer, persons)
         if misspelt:
             raw = sorted(raw + misspelt, key=lambda r: r[0])
     if not raw:
@@ -223,24 +232,14 @@ _WORD_AT = re.compile(r"[\w'’]*")
 
 
 def _in_other_name(text: str, s: int, e: int, name: str, gazetteer: Gazetteer) -> bool:
-    """True when the place name at text[s:e] is part of another name: a person's ("Huang
-    Kunming", "Mayor Paris"), a line of capitals ("WHO SAID"), or an organisation's written
-    for its members ("ASEAN countries")."""
-    # A person's name needs a word before it, one space back: most mentions end here at once.
-    if (
-        s > 1
-        and text[s - 1] == " "
-        and in_persons_name(text, s, titles=gazetteer.titles, surnames=gazetteer.surnames)
-    ):
-        return True
+    """True when the organisation name at text[s:e] is part of another name: a line of capitals
+    ("WHO SAID"), or an organisation's written for its members ("ASEAN countries")."""
     acronyms = gazetteer.acronyms
-    if acronyms and text[s:e] in acronyms:
+    if text[s:e] in acronyms:
         for word in (_word_before(text, s), _word_after(text, e)):
             if len(word) > 1 and word.isupper() and word not in acronyms:
                 return True
-    if gazetteer.member_words and gazetteer.places[name].kind == "organisation":
-        return _word_after(text, e) in gazetteer.member_words
-    return False
+    return _word_after(text, e) in gazetteer.member_words
 
 
 def _word_after(text: str, e: int) -> str:
@@ -261,68 +260,94 @@ def _word_start(text: str, low: int, high: int) -> int:
     return -1
 
 
-def _misspelt_places(text: str, raw: list, gazetteer: Gazetteer) -> list[tuple]:
+def _misspelt_places(text: str, raw: list, gazetteer: Gazetteer, persons=()) -> list[tuple]:
     """Capitalised words that misspell the one-word name of a locality the article names twice
-    or more ("Vientianne" beside "Vientiane"), as raw mentions of that place; read like a package place
-    (not inside a longer capitalised name, not in a person's name). Each is found through a
-    piece of the name it keeps whole, so only a few words are looked at; a word that is a
-    place's name is a known word, never a misspelling."""
+    or more ("Vientianne" beside "Vientiane"), as raw mentions of that place; read like a
+    package place (not inside a longer capitalised name, not at one of `persons`, where a
+    person's name goes on). Each is found through a piece of the name it keeps whole, so only
+    a few words are looked at; a word that is a place's name is a known word, never a
+    misspelling."""
     spelling = gazetteer.spelling
     # The names of localities (not countries, not organisations: the press spells those right)
     # the article writes at least twice: a place named once is seldom what the article is
     # about, and each name looked for costs a pass over the text.
     if len(raw) < 2:
         return []
-    twice = [o for o, n in Counter(r[2] for r in raw).items() if n > 1]
-    if not twice:
-        return []
     places = gazetteer.places
-    wanted = {o for o in twice if places[o[0]].kind in _LOCALITIES}
+    counts = Counter([r[2] for r in raw])
+    wanted = {o for o, n in counts.items() if n > 1 and places[o[0]].kind in _LOCALITIES}
+    if not wanted:
+        return []
     names = {}
     for s, e, owners, _curated, _hint, _misspelt in raw:
-        if owners in wanted:
+        if owners in wanted and e - s >= MIN_LENGTH:
             form = text[s:e]
-            if len(form) >= MIN_LENGTH and form.isalpha() and form.isascii():
+            if form.isalpha() and form.isascii():
                 names[form] = owners
     if not names:
         return []
-    # Searched as ASCII bytes, one for one with the text ("?" for any other letter): finding a
-    # short piece in bytes is several times faster.
-    hay = text.encode("ascii", "replace")
+    # Searched as ASCII bytes, one for one with the text ("?" for any other character):
+    # finding a short piece in bytes is several times faster.
+    text_bytes = text.encode("ascii", "replace")
     seen: set[int] = set()
     found = []
     for form, owners in names.items():
-        reach = edits_allowed(form)
-        whole = form.encode()
-        for piece, offset in anchors(form):
-            pos = hay.find(piece)
-            while pos != -1:
-                start = pos - offset  # where the word starts if no edit came before the piece
-                pos = hay.find(piece, pos + 1)
-                if start >= 0 and hay.startswith(whole, start):
-                    continue  # the name itself
-                if hay[max(start - reach, 0) : start + reach + 1].islower():
-                    continue  # inside a word in small letters: most finds end here, at once
-                s = _word_start(text, start - reach, start + reach)
-                if s < 0 or s in seen:
-                    continue
-                seen.add(s)
-                e = s + len(_LETTERS.match(text, s).group())
-                word = text[s:e]
-                if not spelling.misspells(word, form):
-                    continue
-                if re.search(rf"\b{word.lower()}\b", text):
-                    continue  # the article also writes it in small letters: a word
-                after = _word_after(text, e)
-                if after[:1].isupper() and after not in ALLOWED_AFTER and after not in SUFFIX_KINDS:
-                    continue
-                before = _word_before(text, s)
-                if before[:1].isupper() and before not in ALLOWED_BEFORE:
-                    continue
-                if in_persons_name(text, s, titles=gazetteer.titles, surnames=gazetteer.surnames):
-                    continue
-                found.append((s, e, owners, False, "", True))
+        for s in _candidate_starts(text, text_bytes, form):
+            if s in seen:
+                continue
+            seen.add(s)
+            e = s + len(_LETTERS.match(text, s).group())
+            word = text[s:e]
+            if not spelling.misspells(word, form):
+                continue
+            if re.search(rf"\b{word.lower()}\b", text):
+                continue  # the article also writes it in small letters: a word
+            after = _word_after(text, e)
+            if after[:1].isupper() and after not in ALLOWED_AFTER and after not in SUFFIX_KINDS:
+                continue
+            before = _word_before(text, s)
+            if before[:1].isupper() and before not in ALLOWED_BEFORE:
+                continue
+            if s in persons:
+                continue
+            found.append((s, e, owners, False, "", True))
     return found
+
+
+def _candidate_starts(text: str, text_bytes: bytes, form: str):
+    """Where the capitalised words that keep a piece of `form` whole start (some more than
+    once). `text_bytes` is the text as ASCII, one byte per character ("?" for any other)."""
+    reach = edits_allowed(form)
+    # The name itself, written right, is blanked out first: most finds would be it.
+    hay = text_bytes.replace(form.encode(), b"\0" * len(form))
+    # The first piece is the capital: words that start with it and are of a misspelling's length.
+    shortest = max(len(form) - reach, MIN_LENGTH)
+    for m in _initial_pattern(form[0], shortest, len(form) + reach).finditer(hay):
+        yield m.start()
+    for piece, offset in anchors(form)[1:]:
+        pos = hay.find(piece)
+        while pos != -1:
+            start = pos - offset  # where the word starts if no edit came before the piece
+            pos = hay.find(piece, pos + 1)
+            if hay[max(start - reach, 0) : start + reach + 1].islower():
+                continue  # inside a word in small letters: most finds end here, at once
+            s = _word_start(text, start - reach, start + reach)
+            if s >= 0:
+                yield s
+
+
+@lru_cache(maxsize=4096)
+def _initial_pattern(initial: str, shortest: int, longest: int) -> re.Pattern:
+    # A capitalised word of `shortest` to `longest` characters starting with `initial`, in
+    # ASCII bytes ("?" may be a letter). The capital comes first in the pattern, so the search
+    # skips from one to the next at C speed.
+    letter = re.escape(initial.encode())
+    return re.compile(
+        letter
+        + rb"(?<![A-Za-z]"
+        + letter
+        + rb")[a-z?]{%d,%d}(?![a-z])" % (shortest - 1, longest - 1)
+    )
 
 
 def _pick_candidate(owners, hint, sure_countries, places) -> str:

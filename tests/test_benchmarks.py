@@ -13,7 +13,8 @@ from citylinks.paths import ROOT
 from citylinks.tables import write_stage_table
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import make_corpus as gen  # noqa: E402 - benchmarks/ is a folder of scripts, not a package
+import compare_revisions as compare  # noqa: E402 - benchmarks/ is a folder of scripts
+import make_corpus as gen  # noqa: E402
 import run_benchmark as bench  # noqa: E402
 
 FOOTER_TEXT = ["RELATED NEWS", "TAG:", "Other news", "Photos:", "Photo:", "\u00a0"]
@@ -293,3 +294,25 @@ def test_evidence_figures_count_what_the_pages_hold(tmp_path):
         {"10000": {"pipeline": {"evidence": {"pages": figures, "step": {"seconds": 1.5}}}}}
     )
     assert any(row.startswith("| 10,000 |") and "20 sentences" in row for row in rows)
+
+
+# --- Comparing two revisions ------------------------------------------------------------------
+
+
+def test_stage_times_are_read_from_what_run_all_prints():
+    stdout = (
+        "[1/3] 01-clean-corpus: running\n[1/3] 01-clean-corpus: done in 3.5 s\n"
+        "[3/3] 03-partner-engagement: done in 12.25 s\nRendering the reports\n"
+        "Reports written to /tmp/x/out in 31.5 s: open /tmp/x/out/index.html\n"
+    )
+    assert compare.stage_times(stdout) == {
+        "01-clean-corpus": 3.5,
+        "03-partner-engagement": 12.25,
+        "whole run": 31.5,
+    }
+
+
+def test_the_comparison_gives_the_ratio_of_medians():
+    found = {"03-partner-engagement": {"base": [40.0, 44.0, 60.0], "head": [46.0, 48.0, 44.0]}}
+    (row,) = compare.table_lines(found, "abc123")[2:]
+    assert row == "| 03-partner-engagement | 40.0, 44.0, 60.0 | 46.0, 48.0, 44.0 | 1.05 |"
