@@ -512,8 +512,12 @@ def roll_up(table: pd.DataFrame, *, level: str, gazetteer: Gazetteer | None = No
         # would take seconds.
         group_of = groups.ngroup().tolist()  # numbered as `merged` is ordered (first seen)
         for column in pooled:
+            given = rows[column].tolist()
+            if column != "sectors" and not any(given):
+                merged[column] = ""  # nothing to pool (misspellings, mostly)
+                continue
             values: list[list] = [[] for _ in range(len(merged))]
-            for group, value in zip(group_of, rows[column].tolist(), strict=True):
+            for group, value in zip(group_of, given, strict=True):
                 values[group].append(value)
             join = _join_labels if column == "sectors" else _join_spans
             merged[column] = [join(v) for v in values]

@@ -562,6 +562,24 @@ def test_roll_up_pools_the_rows_it_merges_in_their_order():
     assert list(rolled.columns) == list(table.columns)
 
 
+@pytest.mark.parametrize(
+    ("guangzhou", "shenzhen", "pooled"),
+    [("Quangzhou", "", "Quangzhou"), ("", "", ""), ("Quangzhou", "Shenzen", "Quangzhou;Shenzen")],
+)
+def test_roll_up_pools_the_misspellings_of_merged_rows(guangzhou, shenzhen, pooled):
+    table = pd.DataFrame(
+        [
+            _place(
+                "a1", "Guangzhou", "CN", "China", 2, "counterpart", "1-9", misspellings=guangzhou
+            ),
+            _place("a1", "Shenzhen", "CN", "China", spans="20-27", misspellings=shenzhen),
+            _place("a2", "Seoul", "KR", "South Korea", spans="3-8", misspellings=""),
+        ]
+    )
+    rolled = roll_up(table, level="country")
+    assert rolled["misspellings"].tolist() == [pooled, ""]
+
+
 def test_roll_up_pools_the_sectors_of_merged_engagements():
     table = pd.DataFrame(
         [
