@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from citylinks.errors import ConfigError
 from citylinks.place import fold
 from citylinks.world import districts_of_cities, in_english, read_subdivision_names, world_places
 
@@ -43,17 +40,6 @@ def test_a_subdivision_takes_its_english_name_and_keeps_the_local_one():
     place, aliases, curated, word = in_english(bayern, [], "State", ["Bavaria"])
     assert (place.name, curated, word) == ("Bavaria", False, "State")
     assert fold(bayern.name) in {fold(a) for a in aliases}
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [("english_names: [Bavaria]\n", "english_names"), ("- DE-BY\n", "english_names")],
-)
-def test_a_broken_subdivisions_file_is_named(tmp_path, content, message):
-    path = tmp_path / "subdivisions.yaml"
-    path.write_text(content, encoding="utf-8")
-    with pytest.raises(ConfigError, match=message):
-        read_subdivision_names(path)
 
 
 def test_subdivision_names_are_read_by_code(tmp_path):
