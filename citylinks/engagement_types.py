@@ -12,7 +12,7 @@ from pathlib import Path
 
 import ahocorasick_rs
 
-from citylinks.errors import ConfigError, parse_config_yaml
+from citylinks.errors import ConfigError, parse_config_yaml, read_config_bytes
 from citylinks.gazetteer import fold
 from citylinks.paths import DEFAULT_ENGAGEMENTS
 
@@ -70,10 +70,7 @@ class EngagementRules:
 def load_engagement_rules(path: str | Path = DEFAULT_ENGAGEMENTS) -> EngagementRules:
     """Read and compile the engagement rules; a malformed file raises ConfigError naming it."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise ConfigError(path, f"cannot be read ({err.strerror or err})") from None
+    raw = read_config_bytes(path)
     data = parse_config_yaml(path, raw)
     types = data.get("types") if isinstance(data, dict) else None
     if not isinstance(types, dict) or set(types) != set(TYPES):

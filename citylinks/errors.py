@@ -89,6 +89,14 @@ def read_config_yaml(path, *, what: str):
     return parse_config_yaml(path, path.read_bytes())
 
 
+def read_config_bytes(path) -> bytes:
+    """Return a config file's bytes; a ConfigError naming the file when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(path, f"cannot be read ({exc.strerror or exc})") from None
+
+
 def parse_config_yaml(path, raw: bytes):
     """Return the YAML document in a config file's bytes; a ConfigError naming the file when
     they are not UTF-8 or not valid YAML."""

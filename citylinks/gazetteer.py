@@ -15,13 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick_rs
-import yaml
 
 from citylinks.errors import (
-    YAML_LOADER,
     ConfigError,
     ParameterError,
-    describe_yaml_error,
+    parse_config_yaml,
 )
 from citylinks.organisations import read_organisations
 from citylinks.paths import DEFAULT_ORGANISATIONS, DEFAULT_PEOPLE, DEFAULT_SUBDIVISIONS, resolve
@@ -45,7 +43,7 @@ LEVELS = ("district", "city", "province", "country")
 # locality named beside it in a title is preferred as the primary partner.
 RANK = {"district": 0, "city": 1, "province": 2, "organisation": 2, "country": 3}
 
-# Package places: cities this large (or capitals) and first-level subdivisions of these types.
+# Package places: cities this large, and capitals (the subdivisions: world.SUBDIVISION_TYPES).
 MIN_CITY_POPULATION = 100_000
 # A package subdivision made only of these words is a compass point, not a place name.
 GENERIC_WORDS = frozenset(
@@ -220,7 +218,7 @@ def load_gazetteer(
                 return cached
         except Exception:  # a stale or broken cache is rebuilt, never trusted
             pass
-    curated, blocked, common_words, home_words = _read_curated(path, _parse_gazetteer(path, raw))
+    curated, blocked, common_words, home_words = _read_curated(path, parse_config_yaml(path, raw))
     listed, member_words = read_organisations(organisations)
     titles, surnames = read_people(people)
     world = world_places(min_population)
@@ -284,7 +282,7 @@ def check_gazetteer(
     read_organisations(resolve(organisations))
     read_people(resolve(people))
     read_subdivision_names(resolve(subdivisions))
-    _read_curated(path, _parse_gazetteer(path, _read_gazetteer_file(path, home)))
+    _read_curated(path, parse_config_yaml(path, _read_gazetteer_file(path, home)))
     _check_home_country((home_country or "").upper(), {c.alpha_2 for c in pycountry.countries})
 
 
@@ -295,15 +293,6 @@ def _read_gazetteer_file(path: Path, home) -> bytes:
     if not isinstance(home, str) or not home.strip():
         raise ParameterError("home must name the home city, e.g. 'Hanoi'")
     return raw
-
-
-def _parse_gazetteer(path: Path, raw: bytes):
-    try:
-        return yaml.load(raw.decode("utf-8"), Loader=YAML_LOADER)
-    except UnicodeDecodeError:
-        raise ConfigError(path, "not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, describe_yaml_error(exc)) from None
 
 
 def _check_home_country(code: str, known) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from citylinks.errors import ConfigError, parse_config_yaml
+from citylinks.errors import ConfigError, parse_config_yaml, read_config_bytes
 from citylinks.paths import DEFAULT_OUTLETS, resolve
 
 # Marks around a credit that are not part of the outlet's name: "Photo: VNA |", "(VNA)", "-VNA-".
@@ -158,11 +158,7 @@ _DASHES = re.compile(r"\s*[-–—]+")
 def load_outlets(path: str | Path = DEFAULT_OUTLETS) -> Outlets:
     """Read and compile an outlets file (config/outlets.yaml); ConfigError if it is unusable."""
     path = resolve(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(path, f"cannot be read ({exc.strerror or exc})") from None
-    return _compiled(str(path), data)
+    return _compiled(str(path), read_config_bytes(path))
 
 
 @lru_cache(maxsize=4)

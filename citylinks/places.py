@@ -199,9 +199,7 @@ def scan_places(text: str, gazetteer: Gazetteer) -> PlaceScan:
                 and not before.endswith(("'s", "’s"))  # "Berlin's Kreuzberg district"
             ):
                 continue
-        if s in persons or (
-            value[2][0] in organisations and _in_other_name(norm, s, e, value[2][0], gazetteer)
-        ):
+        if s in persons or (value[2][0] in organisations and _in_other_name(norm, s, e, gazetteer)):
             continue
         raw.append((s, e, value[2], curated, hint, False))
     if gazetteer.spelling is not None and raw:
@@ -231,7 +229,7 @@ def scan_places(text: str, gazetteer: Gazetteer) -> PlaceScan:
 _WORD_AT = re.compile(r"[\w'’]*")
 
 
-def _in_other_name(text: str, s: int, e: int, name: str, gazetteer: Gazetteer) -> bool:
+def _in_other_name(text: str, s: int, e: int, gazetteer: Gazetteer) -> bool:
     """True when the organisation name at text[s:e] is part of another name: a line of capitals
     ("WHO SAID"), or an organisation's written for its members ("ASEAN countries")."""
     acronyms = gazetteer.acronyms
@@ -260,7 +258,7 @@ def _word_start(text: str, low: int, high: int) -> int:
     return -1
 
 
-def _misspelt_places(text: str, raw: list, gazetteer: Gazetteer, persons=()) -> list[tuple]:
+def _misspelt_places(text: str, raw: list, gazetteer: Gazetteer, persons: set[int]) -> list[tuple]:
     """Capitalised words that misspell the one-word name of a locality the article names twice
     or more ("Vientianne" beside "Vientiane"), as raw mentions of that place; read like a
     package place (not inside a longer capitalised name, not at one of `persons`, where a
